@@ -326,7 +326,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	ky_log_set_level(!strcmp(cfg.log_level, "debug")  ? KY_LOG_DEBUG
+	ky_log_set_level(!strcmp(cfg.log_level, "debug")   ? KY_LOG_DEBUG
 			 : !strcmp(cfg.log_level, "warn")  ? KY_LOG_WARN
 			 : !strcmp(cfg.log_level, "error") ? KY_LOG_ERROR
 							   : KY_LOG_INFO);

@@ -53,10 +53,10 @@ extern const size_t ky_app_nroutes;
 /* ---- authorization: the one function that decides every access ---- */
 
 enum ky_action {
-	KY_ACT_MUNI_ADMIN,  /* municipality settings, members, role grants */
-	KY_ACT_ORG_CREATE,  /* create a business organization */
-	KY_ACT_ORG_ADMIN,   /* manage an organization's members */
-	KY_ACT_PLATFORM,    /* platform-wide administration */
+	KY_ACT_MUNI_ADMIN, /* municipality settings, members, role grants */
+	KY_ACT_ORG_CREATE, /* create a business organization */
+	KY_ACT_ORG_ADMIN,  /* manage an organization's members */
+	KY_ACT_PLATFORM,   /* platform-wide administration */
 };
 
 /* Decides whether the request's user may perform act on the resource scoped to scope_id (a

@@ -9,7 +9,7 @@
 #include "core/time.h"
 
 static const char *const muni_roles[] = {"resident", "staff", "facilitator", "desk_officer", "department_reviewer",
-					  "municipality_admin"};
+					 "municipality_admin"};
 static const char *const org_roles[] = {"business_member", "business_admin"};
 
 static bool in_list(const char *v, const char *const *list, size_t n)
@@ -251,8 +251,7 @@ enum ky_err ky_role_grant(struct ky_db *db, int64_t actor_id, int64_t user_id, c
 	json_object_set_new(d, "user", json_string(u));
 	if (org_id)
 		json_object_set_new(d, "organization_id", json_integer(org_id));
-	struct ky_audit_entry e = {.actor_id = actor_id, .tenant_id = tenant_id, .action = "role.grant", .target = target,
-				   .detail = d, .public_ = true};
+	struct ky_audit_entry e = {.actor_id = actor_id, .tenant_id = tenant_id, .action = "role.grant", .target = target, .detail = d, .public_ = true};
 	rc = ky_audit_append(db, &e, NULL);
 	json_decref(d);
 	return rc;

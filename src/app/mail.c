@@ -44,7 +44,8 @@ static enum ky_err smtp_send(const struct ky_config *cfg, const char *to, const 
 		ky_buf_append(&msg, q, 4);
 	}
 	ky_buf_printf(&msg, "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-			    "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n", body);
+			    "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
+		      body);
 	CURL *c = curl_easy_init();
 	if (!c) {
 		ky_buf_free(&msg);

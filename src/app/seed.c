@@ -134,7 +134,8 @@ enum ky_err ky_seed_demo(struct ky_db *db, const struct ky_config *cfg, char *er
 		if (u->where && !strncmp(u->where, "org:", 4))
 			o = orgs[u->where[4] - '0'];
 		else if (u->where)
-			t = !strcmp(u->where, "minato") ? minato : !strcmp(u->where, "kamome") ? kamome : wakaba;
+			t = !strcmp(u->where, "minato") ? minato : !strcmp(u->where, "kamome") ? kamome
+											       : wakaba;
 		rc = ky_role_grant(db, 0, uid, u->role, t, o, NULL);
 		if (!rc && !strcmp(u->email, "sato@city.kamome.example"))
 			rc = ky_role_grant(db, 0, uid, "facilitator", kamome, 0, NULL);

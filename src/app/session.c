@@ -1,5 +1,6 @@
 /* session.c - database-backed sessions, so any instance can serve any request. The cookie holds
  * a random token; the database holds only its hash. */
+#include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -50,7 +51,11 @@ enum ky_err ky_session_load(struct ky_req *req)
 	a->created_at = ky_rows_int(r, 8);
 	ky_rows_free(r);
 	req->auth = a;
-	if (now - last > 60 * 1000)
+	/* Sliding idle expiry, writing at most once a minute (sooner for short idle limits). */
+	int64_t touch = cfg->session_idle_seconds * 1000 / 4;
+	if (touch > 60 * 1000)
+		touch = 60 * 1000;
+	if (now - last >= touch)
 		KY_EXEC(req->db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", NULL, KY_VINT(now), KY_VINT(sid));
 	return KY_OK;
 }

@@ -21,6 +21,10 @@ enum ky_err ky_audit_hash(const char *prev_hash, int64_t seq, int64_t at, int64_
 			  const char *action, const char *target, bool public_, const char *detail_canonical,
 			  char out[65])
 {
+	/* The canonical form separates fields by newlines; fields that could contain one are refused
+	 * so that two different entries can never serialise to the same text. */
+	if (strchr(action, '\n') || (target && strchr(target, '\n')) || strchr(prev_hash, '\n'))
+		return KY_ERR_INVALID;
 	struct ky_buf b;
 	ky_buf_init(&b, 16u << 20);
 	char actor[24] = "-", tenant[24] = "-";

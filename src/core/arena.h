@@ -26,7 +26,7 @@ char *ky_arena_strdup(struct ky_arena *a, const char *s);
 char *ky_arena_strndup(struct ky_arena *a, const char *s, size_t n);
 /* printf into the arena. NULL on limit. */
 char *ky_arena_printf(struct ky_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *ky_arena_vprintf(struct ky_arena *a, const char *fmt, va_list ap);
+char *ky_arena_vprintf(struct ky_arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Bytes handed out so far (for tests and metrics). */
 size_t ky_arena_used(const struct ky_arena *a);
 

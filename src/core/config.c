@@ -180,10 +180,11 @@ enum ky_err ky_config_load_file(struct ky_config *cfg, const char *path, char *e
 		snprintf(err, errlen, "config file %s: %s", path, strerror(errno));
 		return KY_ERR_IO;
 	}
-	char line[2048];
+	char *line = NULL;
+	size_t cap = 0;
 	int lineno = 0;
 	enum ky_err rc = KY_OK;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		char *s = trim(line);
 		if (*s == '\0' || *s == '#')
@@ -207,6 +208,7 @@ enum ky_err ky_config_load_file(struct ky_config *cfg, const char *path, char *e
 		if (rc)
 			break;
 	}
+	free(line);
 	fclose(f);
 	return rc;
 }

@@ -19,7 +19,7 @@ struct ky_config {
 	char listen[256];
 	char web_root[1024];
 	char public_url[512];
-	char mail_mode[16];  /* outbox | smtp | off */
+	char mail_mode[16]; /* outbox | smtp | off */
 	char smtp_url[512];
 	char mail_from[256];
 	char cookie_secure[8]; /* auto | on | off */
@@ -43,15 +43,20 @@ struct ky_config {
 	bool trust_proxy;
 };
 
-enum ky_config_type { KY_CFG_STRING, KY_CFG_INT, KY_CFG_BOOL, KY_CFG_ENUM };
+enum ky_config_type {
+	KY_CFG_STRING,
+	KY_CFG_INT,
+	KY_CFG_BOOL,
+	KY_CFG_ENUM
+};
 
 struct ky_config_def {
-	const char *name;   /* snake_case; env is KYOSO_ + upper-case */
+	const char *name; /* snake_case; env is KYOSO_ + upper-case */
 	enum ky_config_type type;
-	size_t offset;      /* into struct ky_config */
-	size_t size;        /* for strings: buffer size */
-	const char *def;    /* default, as text */
-	int64_t min, max;   /* for ints */
+	size_t offset;       /* into struct ky_config */
+	size_t size;         /* for strings: buffer size */
+	const char *def;     /* default, as text */
+	int64_t min, max;    /* for ints */
 	const char *choices; /* for enums: "a|b|c" */
 	const char *help;
 };

@@ -5,7 +5,12 @@
 #ifndef KY_LOG_H
 #define KY_LOG_H
 
-enum ky_log_level { KY_LOG_DEBUG, KY_LOG_INFO, KY_LOG_WARN, KY_LOG_ERROR };
+enum ky_log_level {
+	KY_LOG_DEBUG,
+	KY_LOG_INFO,
+	KY_LOG_WARN,
+	KY_LOG_ERROR
+};
 
 void ky_log_set_level(enum ky_log_level lvl);
 /* fmt is the rest of the line after event=..., usually "key=%s key2=%d". */

@@ -96,7 +96,12 @@ json_t *ky_body_json(struct ky_req *req, struct ky_resp *resp, const struct ky_f
 	for (size_t i = 0; i < n; i++) {
 		const struct ky_field *f = &fields[i];
 		json_t *v = json_object_get(obj, f->name);
-		if (!v || json_is_null(v)) {
+		if (v && json_is_null(v)) {
+			field_problem(req, resp, f->name, "null は指定できません（項目ごと省略してください）",
+				      "must not be null (leave the field out instead)");
+			goto bad;
+		}
+		if (!v) {
 			if (f->required) {
 				field_problem(req, resp, f->name, "必須項目です", "this field is required");
 				json_decref(obj);

@@ -35,20 +35,20 @@ struct ky_query {
 struct ky_req {
 	struct ky_arena *arena;
 	struct ky_app *app;
-	struct ky_db *db;         /* this thread's connection; NULL if the database is down */
-	const char *method;       /* "GET", "POST", ... */
-	const char *path;         /* percent-decoded path, valid UTF-8, no NUL, starts with '/' */
+	struct ky_db *db;   /* this thread's connection; NULL if the database is down */
+	const char *method; /* "GET", "POST", ... */
+	const char *path;   /* percent-decoded path, valid UTF-8, no NUL, starts with '/' */
 	struct ky_query query;
-	const char *body;         /* NUL-terminated copy of the body (may contain NULs before len) */
+	const char *body; /* NUL-terminated copy of the body (may contain NULs before len) */
 	size_t body_len;
 	const char *params[KY_MAX_PARAMS]; /* path parameters in pattern order */
 	int nparams;
-	const char *route;        /* matched route pattern, for logs and metrics */
-	const char *lang;         /* "ja" or "en" */
-	char client_ip[64];       /* for rate limits only: never logged */
-	bool secure;              /* the client connection is TLS (directly or per trusted proxy) */
-	struct ky_auth *auth;     /* the logged-in user, or NULL */
-	void *conn;               /* opaque adapter handle for header lookups */
+	const char *route;    /* matched route pattern, for logs and metrics */
+	const char *lang;     /* "ja" or "en" */
+	char client_ip[64];   /* for rate limits only: never logged */
+	bool secure;          /* the client connection is TLS (directly or per trusted proxy) */
+	struct ky_auth *auth; /* the logged-in user, or NULL */
+	void *conn;           /* opaque adapter handle for header lookups */
 	const char *(*header_fn)(void *conn, const char *name);
 };
 
@@ -58,7 +58,7 @@ struct ky_resp {
 	const char *body;
 	size_t body_len;
 	struct ky_header *headers;
-	int fd;           /* when >= 0, the body is this file (size fd_size); the adapter closes it */
+	int fd; /* when >= 0, the body is this file (size fd_size); the adapter closes it */
 	uint64_t fd_size;
 };
 
@@ -110,7 +110,11 @@ struct ky_route {
 	unsigned flags;
 };
 
-enum ky_route_result { KY_ROUTE_FOUND, KY_ROUTE_NOT_FOUND, KY_ROUTE_BAD_METHOD };
+enum ky_route_result {
+	KY_ROUTE_FOUND,
+	KY_ROUTE_NOT_FOUND,
+	KY_ROUTE_BAD_METHOD
+};
 
 /* Matches method+path against routes. On FOUND, *out is the route and req-style params are
  * written (arena copies) to params/nparams. On BAD_METHOD, allow receives "GET, POST" (arena).
@@ -143,7 +147,13 @@ int ky_err_status(enum ky_err rc);
 
 /* ---- JSON bodies (body.c) ---- */
 
-enum ky_ftype { KY_FT_STRING, KY_FT_INT, KY_FT_BOOL, KY_FT_EMAIL, KY_FT_PASSWORD };
+enum ky_ftype {
+	KY_FT_STRING,
+	KY_FT_INT,
+	KY_FT_BOOL,
+	KY_FT_EMAIL,
+	KY_FT_PASSWORD
+};
 
 struct ky_field {
 	const char *name;

@@ -119,6 +119,11 @@ enum ky_err ky_query_parse(struct ky_arena *a, const char *raw, size_t n, int ma
 			size_t plen = end - start;
 			const char *eq = memchr(part, '=', plen);
 			size_t nlen = eq ? (size_t)(eq - part) : plen;
+			/* Decoding needs at most plen + 2 bytes plus alignment; check room first so that a
+			 * NULL below means bad encoding, not a full arena. */
+			void *probe = ky_arena_alloc(a, plen + 2 * 16 + 2);
+			if (!probe)
+				return KY_ERR_NOMEM;
 			char *name = ky_url_decode(a, part, nlen, true);
 			char *value = eq ? ky_url_decode(a, eq + 1, plen - nlen - 1, true) : ky_arena_strdup(a, "");
 			if (!name || !value)

@@ -125,8 +125,13 @@ const char *ky_http_pick_lang(struct ky_req *req)
 		size_t tl = (size_t)(p - tag);
 		double qv = 1.0;
 		while (*p && *p != ',') {
-			if (p[0] == ';' && p[1] == 'q' && p[2] == '=')
-				qv = strtod(p + 3, NULL);
+			if (*p == ';') {
+				const char *w = p + 1;
+				while (*w == ' ' || *w == '\t')
+					w++;
+				if ((w[0] == 'q' || w[0] == 'Q') && w[1] == '=')
+					qv = strtod(w + 2, NULL);
+			}
 			p++;
 		}
 		const char *lang = NULL;
@@ -134,7 +139,7 @@ const char *ky_http_pick_lang(struct ky_req *req)
 			lang = "ja";
 		else if (tl >= 2 && strncasecmp(tag, "en", 2) == 0 && (tl == 2 || tag[2] == '-'))
 			lang = "en";
-		if (lang && qv > best_q) {
+		if (lang && qv > 0 && qv > best_q) {
 			best_q = qv;
 			best = lang;
 		}
@@ -367,7 +372,7 @@ static enum ky_err parse_listen(const char *listen, struct sockaddr_storage *ss,
 	return KY_ERR_INVALID;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -22,9 +22,17 @@
 struct ky_db;
 struct ky_rows;
 
-enum ky_db_kind { KY_DB_SQLITE, KY_DB_POSTGRES };
+enum ky_db_kind {
+	KY_DB_SQLITE,
+	KY_DB_POSTGRES
+};
 
-enum ky_val_type { KY_V_NULL, KY_V_INT, KY_V_TEXT, KY_V_BLOB };
+enum ky_val_type {
+	KY_V_NULL,
+	KY_V_INT,
+	KY_V_TEXT,
+	KY_V_BLOB
+};
 
 /* A parameter value. Text and blob point at caller memory that must outlive the call. */
 struct ky_val {

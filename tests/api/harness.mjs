@@ -130,7 +130,12 @@ export class Server {
 		this.opts = opts;
 		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyoso-api-'));
 		this.webRoot = makeWebRoot(this.dir);
-		this.db = createDatabase(this.dir);
+		try {
+			this.db = createDatabase(this.dir);
+		} catch (e) {
+			fs.rmSync(this.dir, { recursive: true, force: true });
+			throw e;
+		}
 		this.dbUrl = this.db.url;
 		this.proc = null;
 		this.port = 0;

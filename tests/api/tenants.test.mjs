@@ -263,3 +263,24 @@ describe('organizations', () => {
 		assert.ok(dflt.body.items.length <= 20, 'default limit 20');
 	});
 });
+
+describe('command line', () => {
+	test('`kyoso user add` and `kyoso role grant` take effect for the running server', async () => {
+		const email = uniqueEmail('cli');
+		const add = srv.userAdd(email, 'cli password 2026', 'コマンド 利用者');
+		assert.equal(add.status, 0, `user add: ${add.stdout}${add.stderr}`);
+		const grant = srv.roleGrant(email, 'staff', 'wakaba');
+		assert.equal(grant.status, 0, `role grant: ${grant.stdout}${grant.stderr}`);
+		const c = await loggedIn(srv, email, 'cli password 2026');
+		const me = await c.me();
+		assert.equal(me.body.display_name, 'コマンド 利用者');
+		assert.ok(me.body.roles.some((r) => r.role === 'staff' && r.tenant_slug === 'wakaba'), `staff of wakaba: ${me.text}`);
+		assert.ok((await members('wakaba')).some((m) => m.role === 'staff' && m.display_name === 'コマンド 利用者'), 'listed in wakaba members');
+		const dup = srv.userAdd(email, 'cli password 2026', 'again');
+		assert.notEqual(dup.status, 0, 'adding the same address twice fails');
+		const bad = srv.roleGrant(email, 'emperor', 'wakaba');
+		assert.notEqual(bad.status, 0, 'an unknown role fails');
+		const nobody = srv.roleGrant(uniqueEmail('ghost'), 'staff', 'wakaba');
+		assert.notEqual(nobody.status, 0, 'an unknown user fails');
+	});
+});

@@ -8,7 +8,7 @@ import { match, useLocation, type Params } from './router';
 import { useStore } from './store';
 import { localized, setLang, t, useLang } from './i18n';
 import { flashStore, logout, meStore, navigateWithFlash, outboxStore, placeStore } from './session';
-import { Status } from './components';
+import { Live } from './components';
 import { Home } from './pages/Home';
 import { MunicipalityPage } from './pages/Municipality';
 import { Register } from './pages/Register';
@@ -82,8 +82,7 @@ function skipToMain(e: Event) {
 
 function Flash({ seq }: { seq: number }) {
   const flash = useStore(flashStore);
-  if (!flash || flash.seq !== seq) return null;
-  return <Status>{flash.text}</Status>;
+  return <Live message={flash && flash.seq === seq ? flash.text : null} />;
 }
 
 function Header({ lang, path }: { lang: string; path: string }) {

@@ -44,6 +44,16 @@ export function Status({ children, tone = 'success' }: { children: ComponentChil
   );
 }
 
+/** A polite live region that is always in the page, so that a message placed into it later is
+ *  announced by screen readers (a region created together with its text often is not). */
+export function Live({ message, id }: { message: string | null | undefined; id?: string }) {
+  return (
+    <div role="status" aria-live="polite" class="live" id={id}>
+      {message ? <div class="notice notice-success">{message}</div> : null}
+    </div>
+  );
+}
+
 /** An error announced immediately (role=alert). */
 export function ErrorBox({ children, title, focus = false }: { children: ComponentChildren; title?: string; focus?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -154,7 +164,7 @@ export function FormMessages({ form, idPrefix }: { form: FormState; idPrefix: st
           )}
         </div>
       )}
-      {done && <Status>{done}</Status>}
+      <Live message={done} />
     </>
   );
 }

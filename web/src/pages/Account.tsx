@@ -2,7 +2,7 @@
 // account deletion. Each section is its own form with its own messages.
 import { useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, request, resetCsrf, type Session, type User } from '../api';
-import { ErrorBox, Field, FormMessages, Loading, PageHeading, SelectField, Status, SubmitButton, Time, useForm, useTitle } from '../components';
+import { ErrorBox, Live, Field, FormMessages, Loading, PageHeading, SelectField, Status, SubmitButton, Time, useForm, useTitle } from '../components';
 import { useAsync } from '../hooks';
 import { formatTime, getLang, localized, roleLabel, setLang, t } from '../i18n';
 import { loadRegions } from '../data';
@@ -288,7 +288,7 @@ function SessionsSection() {
     <section class="panel" aria-labelledby="sessions">
       <h2 id="sessions" tabIndex={-1}>{t('account.sessionsSection')}</h2>
       <p>{t('account.sessionsLead')}</p>
-      <div aria-live="polite">{msg && msg.ok && <Status>{msg.text}</Status>}</div>
+      <Live message={msg && msg.ok ? msg.text : null} />
       {msg && !msg.ok && <ErrorBox>{msg.text}</ErrorBox>}
       {sessions.loading && !sessions.data && <Loading />}
       {sessions.error && <ErrorBox>{sessions.error.message}</ErrorBox>}
@@ -385,7 +385,7 @@ function ExportSection() {
           {t('account.exportButton')}
         </button>
       </p>
-      <div aria-live="polite">{msg && msg.ok && <Status>{msg.text}</Status>}</div>
+      <Live message={msg && msg.ok ? msg.text : null} />
       {msg && !msg.ok && <ErrorBox>{msg.text}</ErrorBox>}
     </section>
   );

@@ -4,7 +4,7 @@
 // same rule; a 403 from it shows the same page).
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type Member, type Municipality, type MunicipalitySettings } from '../api';
-import { ErrorBox, Field, FormMessages, Loading, PageHeading, SelectField, Status, SubmitButton, TableWrap, Time, useForm, useTitle } from '../components';
+import { ErrorBox, Live, Field, FormMessages, Loading, PageHeading, SelectField, Status, SubmitButton, TableWrap, Time, useForm, useTitle } from '../components';
 import { invalidateRegions } from '../data';
 import { useAsync } from '../hooks';
 import { localized, roleLabel, t } from '../i18n';
@@ -163,7 +163,7 @@ function MembersTable({ base, name, members }: { base: string; name: string; mem
   const items = members.data?.items ?? [];
   return (
     <>
-      <div aria-live="polite">{msg && msg.ok && <Status>{msg.text}</Status>}</div>
+      <Live message={msg && msg.ok ? msg.text : null} />
       {msg && !msg.ok && <ErrorBox>{msg.text}</ErrorBox>}
       {members.loading && !members.data && <Loading />}
       {members.error && <ErrorBox>{members.error.message}</ErrorBox>}

@@ -2,7 +2,7 @@
 // user whose address is still unverified can ask for a new mail.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api';
-import { ErrorBox, PageHeading, Status, useTitle } from '../components';
+import { ErrorBox, Live, PageHeading, Status, useTitle } from '../components';
 import { t } from '../i18n';
 import { loadMe, meStore } from '../session';
 import { useStore } from '../store';
@@ -75,7 +75,8 @@ export function ResendButton() {
           {busy ? t('common.sending') : t('verify.resend')}
         </button>
       </p>
-      {msg && (msg.ok ? <Status>{msg.text}</Status> : <ErrorBox>{msg.text}</ErrorBox>)}
+      <Live message={msg && msg.ok ? msg.text : null} />
+      {msg && !msg.ok && <ErrorBox>{msg.text}</ErrorBox>}
     </div>
   );
 }
