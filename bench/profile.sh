@@ -86,7 +86,7 @@ perf)
 	grep -E 'Requests/sec|99%' "$OUT/profile-wrk.txt"
 	echo
 	echo "== CPU time of the kyoso process by library (perf, cpu-clock)"
-	perf report -i "$OUT/profile-perf.data" --stdio --no-children --sort dso 2>/dev/null |
+	perf report -i "$OUT/profile-perf.data" --stdio --no-children --sort dso -g none 2>/dev/null |
 		grep -v '^#' | grep -v '^$' | grep '%' | head -n 15 | tee "$OUT/profile-perf-dso.txt"
 	echo
 	echo "== top functions (self time)"

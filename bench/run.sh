@@ -57,6 +57,7 @@ die() {
 }
 
 mkdir -p "$OUT"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 RESULTS=$OUT/results.md
 RAW=$OUT/raw.tsv
 
@@ -128,7 +129,7 @@ if [ ! -x "$STARTUP" ] || [ "$ROOT/bench/startup.c" -nt "$STARTUP" ]; then
 	cc -O2 -Wall -Wextra -o "$STARTUP" "$ROOT/bench/startup.c" || die "cannot compile bench/startup.c"
 fi
 
-printf 'phase\tserver\tround\trps\tp50_us\tp90_us\tp99_us\tp999_us\tmax_us\tbytes_per_resp\terrors\n' >"$RAW"
+printf 'phase\tserver\tround\trps\tp50_us\tp90_us\tp99_us\tp999_us\tmax_us\tbytes_per_resp\terrors\tcpu_us_per_req\n' >"$RAW"
 
 # ---- helpers for one server -------------------------------------------------------------------
 # start_kyoso DBURL PORT LOGFILE: starts the server in the background (warn level: no
@@ -143,20 +144,38 @@ start_kyoso() {
 	}
 }
 
-# wrk_run PHASE LABEL ROUND URL: one measured wrk run; appends a row to raw.tsv.
+# cpu_ticks PID...: user+system CPU time of these processes (all their threads), in clock ticks.
+cpu_ticks() {
+	local pid t=0 u s
+	for pid in "$@"; do
+		# Fields 14 and 15 of /proc/PID/stat; the command name (field 2) may hold spaces.
+		read -r u s < <(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f12,13)
+		t=$((t + u + s))
+	done
+	echo "$t"
+}
+nginx_workers() { ps -o pid= --ppid "$NGINX_PID" | tr -d ' '; }
+
+# wrk_run PHASE LABEL ROUND URL PID...: one measured wrk run; appends a row to raw.tsv. The
+# server's CPU time (PIDs) during the run gives its CPU cost per request.
 wrk_run() {
-	local phase=$1 label=$2 round=$3 url=$4 f
+	local phase=$1 label=$2 round=$3 url=$4 f c0 c1
+	shift 4
 	f=$OUT/wrk-$phase-$label-$round.txt
+	c0=$(cpu_ticks "$@")
 	wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1 || die "wrk failed against $url (see $f)"
+	c1=$(cpu_ticks "$@")
 	local line
 	line=$(grep '^KYBENCH ' "$f") || die "no summary line in $f"
 	# shellcheck disable=SC2086
 	local $(echo "${line#KYBENCH }")
 	local errors=$((err_connect + err_read + err_write + err_timeout + non2xx))
 	local bpr=$((requests > 0 ? bytes / requests : 0))
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$label" "$round" "$rps" "$p50_us" \
-		"$p90_us" "$p99_us" "$p999_us" "$max_us" "$bpr" "$errors" >>"$RAW"
-	log "$phase $label round $round: $rps req/s, p99 $((p99_us / 1000)).$(((p99_us % 1000) / 100)) ms, errors $errors"
+	local cpr
+	cpr=$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", n ? t / hz * 1e6 / n : 0}')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$label" "$round" "$rps" "$p50_us" \
+		"$p90_us" "$p99_us" "$p999_us" "$max_us" "$bpr" "$errors" "$cpr" >>"$RAW"
+	log "$phase $label round $round: $rps req/s, p99 $((p99_us / 1000)).$(((p99_us % 1000) / 100)) ms, server CPU $cpr us/request, errors $errors"
 }
 
 # compare PHASE LABEL URL: warm-up both, then ROUNDS alternating rounds (ABBA order, so a slow
@@ -166,13 +185,15 @@ compare() {
 	log "$phase: warm-up ($WARMUP each)"
 	wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" "$url" >/dev/null
 	wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" "$nurl" >/dev/null
+	local workers
+	workers=$(nginx_workers)
 	for r in $(seq "$ROUNDS"); do
 		if [ $((r % 2)) = 1 ]; then
-			wrk_run "$phase" "$label" "$r" "$url"
-			wrk_run "$phase" nginx "$r" "$nurl"
+			wrk_run "$phase" "$label" "$r" "$url" "$KY_PID"
+			wrk_run "$phase" nginx "$r" "$nurl" $workers
 		else
-			wrk_run "$phase" nginx "$r" "$nurl"
-			wrk_run "$phase" "$label" "$r" "$url"
+			wrk_run "$phase" nginx "$r" "$nurl" $workers
+			wrk_run "$phase" "$label" "$r" "$url" "$KY_PID"
 		fi
 	done
 }
@@ -295,6 +316,15 @@ fi
 stop_pid "$NGINX_PID"
 NGINX_PID=
 
+# ---- JSON encoding cost, in-process ---------------------------------------------------------
+JSON_COST=$OUT/json_cost
+if [ ! -x "$JSON_COST" ] || [ "$ROOT/bench/json_cost.c" -nt "$JSON_COST" ]; then
+	cc -O2 -Wall -Wextra -o "$JSON_COST" "$ROOT/bench/json_cost.c" $(pkg-config --cflags --libs jansson) ||
+		die "cannot compile bench/json_cost.c"
+fi
+log "json encoding cost (bench/json_cost.c)"
+"$JSON_COST" >"$OUT/json-cost.txt" || die "bench/json_cost.c failed"
+
 # ---- report ---------------------------------------------------------------------------------
 col() { # phase server column -> values, one a line
 	awk -F'\t' -v p="$1" -v s="$2" -v c="$3" 'NR==1 {for (i=1;i<=NF;i++) if ($i==c) k=i; next}
@@ -310,8 +340,9 @@ row() { # phase server label
 	rps=$(col "$1" "$2" rps | median)
 	p99=$(col "$1" "$2" p99_us | median)
 	rr=$(col "$1" "$2" rps | awk '{printf "%d\n", $1}' | range)
-	printf '| %s | %.0f | %s | %s | %s | %s | %s |\n' "$3" "$rps" "$rr" "$(ms "$p99")" \
-		"$(ms "$(col "$1" "$2" p50_us | median)")" "$(col "$1" "$2" bytes_per_resp | median)" "$(errsum "$1" "$2")"
+	printf '| %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$3" "$rps" "$rr" "$(ms "$p99")" \
+		"$(ms "$(col "$1" "$2" p50_us | median)")" "$(col "$1" "$2" cpu_us_per_req | median)" \
+		"$(col "$1" "$2" bytes_per_resp | median)" "$(errsum "$1" "$2")"
 }
 ratio() { # phase server
 	awk -v a="$(col "$1" "$2" rps | median)" -v b="$(col "$1" nginx rps | median)" 'BEGIN {printf "%.2f", a/b}'
@@ -338,11 +369,12 @@ SU_OK=$(awk -v u="$SU_EXT_sqlite" 'BEGIN {print (u < 100000)}')
 	echo "- load: \`wrk -t$WRK_THREADS -c$CONNS -d$DURATION --latency\`, one ${WARMUP} warm-up per server, then $ROUNDS rounds alternated with nginx (ABBA); figures are the median of the rounds"
 	echo "- kyoso: KYOSO_THREADS=$THREADS, KYOSO_LOG_LEVEL=warn; nginx: worker_processes $NGINX_WORKERS, access_log off, sendfile on, keepalive_requests 1000000"
 	echo "- wrk, the server (and PostgreSQL) share the same $NCPU cores on 127.0.0.1"
+	echo "- load average (1, 5, 15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) — other programs on the machine take CPU too, so compare the ratios, not the absolute figures"
 	echo
 	echo "## Throughput and latency"
 	echo
-	echo "| server | req/s (median) | req/s range | p99 ms | p50 ms | bytes/response | errors |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	echo "| server | req/s (median) | req/s range | p99 ms | p50 ms | server CPU µs/request | bytes/response | errors |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	row sqlite kyoso "kyoso, SQLite"
 	row sqlite nginx "nginx, same bytes (SQLite phase)"
 	if [ "$WITH_PG" = 1 ]; then
@@ -351,6 +383,7 @@ SU_OK=$(awk -v u="$SU_EXT_sqlite" 'BEGIN {print (u < 100000)}')
 	fi
 	echo
 	echo "- ratio kyoso/nginx, SQLite: **$R_SQLITE** (per round: $(round_ratios sqlite kyoso))"
+	echo "- server CPU µs/request: user+system CPU time of the server's processes during the run divided by its requests (kyoso: one process; nginx: its workers). It does not depend on how much CPU wrk and other programs took, so it is the steadier figure on a shared machine."
 	[ "$WITH_PG" = 1 ] && echo "- ratio kyoso/nginx, PostgreSQL: **$(ratio postgres kyoso-pg)** (per round: $(round_ratios postgres kyoso-pg))"
 	echo
 	echo "## Memory and start-up"
@@ -360,6 +393,14 @@ SU_OK=$(awk -v u="$SU_EXT_sqlite" 'BEGIN {print (u < 100000)}')
 	echo "| SQLite | $(mb "$RSS_START_sqlite") MB | $(mb "$RSS_LOAD_sqlite") MB | $(mb "$HWM_sqlite") MB | $SU_EXT_sqlite_ms ms | $(ms "$SU_LOG_sqlite") ms | $(mb "$SU_RSS_sqlite") MB |"
 	[ "$WITH_PG" = 1 ] &&
 		echo "| PostgreSQL | $(mb "$RSS_START_postgres") MB | $(mb "$RSS_LOAD_postgres") MB | $(mb "$HWM_postgres") MB | $(ms "$SU_EXT_postgres") ms | $(ms "$SU_LOG_postgres") ms | $(mb "$SU_RSS_postgres") MB |"
+	echo
+	echo "## Encoding one page (bench/json_cost.c, in-process, best of 5)"
+	echo
+	echo "| method | ns/page | × direct |"
+	echo "| --- | ---: | ---: |"
+	sed -n 's/^method=\([^ ]*\) ns=\([0-9]*\) ratio_to_direct=\([0-9.]*\)/| \1 | \2 | \3 |/p' "$OUT/json-cost.txt"
+	echo
+	echo "jansson-2pass is what kyoso does today (json_pack per row, json_dumpb twice); direct appends the same bytes to one buffer. $(head -n 1 "$OUT/json-cost.txt")."
 	echo
 	echo "## Goals (SQLite)"
 	echo

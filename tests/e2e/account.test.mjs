@@ -78,8 +78,9 @@ test('新規登録 → メール確認 → ログアウト → ログイン → 
 
     await emailInput.fill(email);
     await page.getByRole('button', { name: '登録する' }).click();
-    await page.getByText('登録を受け付けました').waitFor();
-    assert.ok((await page.getByRole('status').innerText()).includes(email));
+    const done = page.getByRole('status').filter({ hasText: '登録を受け付けました' });
+    await done.waitFor();
+    assert.ok((await done.innerText()).includes(email), 'the confirmation names the address');
     await page.getByRole('banner').getByText('佐々木 かえで さんがログイン中').waitFor();
     await checkPage(page, '登録完了');
     await screenshot(page, 'account-01-registered');

@@ -93,6 +93,7 @@ test('自治体管理者が役割を付与し、一覧で確かめ、取り消�
     await page.locator('#af-municipality').selectOption('kamome');
     await page.getByRole('button', { name: '表示する' }).click();
     await page.waitForURL(/municipality=kamome/);
+    await page.waitForFunction(() => !document.querySelector('.loading') && document.querySelector('#audit-table tbody tr'));
     const table = page.locator('#audit-table');
     await table.getByText('役割の取り消し').first().waitFor();
     await table.getByText('役割の付与').first().waitFor();

@@ -82,7 +82,7 @@ test('360px の画面：どのページも横にスクロールしない', async
     await visit(page, '/m/kamome', 'kamome-admin-link', 'かもめ市');
     await visit(page, '/audit?municipality=kamome', 'audit-kamome', '公開記録（監査ログ）');
     await page.getByRole('button', { name: '記録が書き換えられていないか確かめる' }).click();
-    await page.locator('#verify-result').getByRole('status').waitFor();
+    await page.locator('#verify-result .notice').waitFor();
     await checkNoHorizontalScroll(page, 'audit verified');
     await checkPage(page, 'audit verified');
 

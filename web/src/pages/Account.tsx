@@ -2,7 +2,7 @@
 // account deletion. Each section is its own form with its own messages.
 import { useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, request, resetCsrf, type Session, type User } from '../api';
-import { ErrorBox, Live, Field, FormMessages, Loading, PageHeading, SelectField, Status, SubmitButton, Time, useForm, useTitle } from '../components';
+import { ErrorBox, Live, Field, FormMessages, Loading, PageHeading, SelectField, SubmitButton, Time, useForm, useTitle } from '../components';
 import { useAsync } from '../hooks';
 import { formatTime, getLang, localized, roleLabel, setLang, t } from '../i18n';
 import { loadRegions } from '../data';

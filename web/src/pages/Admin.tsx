@@ -4,7 +4,7 @@
 // same rule; a 403 from it shows the same page).
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type Member, type Municipality, type MunicipalitySettings } from '../api';
-import { ErrorBox, Live, Field, FormMessages, Loading, PageHeading, SelectField, Status, SubmitButton, TableWrap, Time, useForm, useTitle } from '../components';
+import { ErrorBox, Live, Field, FormMessages, Loading, PageHeading, SelectField, SubmitButton, TableWrap, Time, useForm, useTitle } from '../components';
 import { invalidateRegions } from '../data';
 import { useAsync } from '../hooks';
 import { localized, roleLabel, t } from '../i18n';

@@ -1,8 +1,8 @@
 // The public audit log: newest first, filter by municipality, keyset "load more", and a check of
 // the hash chain through GET /audit/verify.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage, qs, type AuditEntry, type AuditVerify } from '../api';
-import { ErrorBox, FormMessages, Loading, PageHeading, SelectField, Status, TableWrap, Time, useForm, useTitle } from '../components';
+import { ErrorBox, FormMessages, Loading, PageHeading, SelectField, TableWrap, Time, useForm, useTitle } from '../components';
 import { loadRegions } from '../data';
 import { useAsync } from '../hooks';
 import { actionLabel, localized, t } from '../i18n';
@@ -47,17 +47,28 @@ export function Audit() {
     return r ? localized(r.name, r.name_en) : slug;
   };
 
+  // Only the newest request may update the list: an older answer (say, the unfiltered first
+  // page) arriving after a newer one (the filtered page) must not overwrite it.
+  const latest = useRef(0);
+
   async function load(before: number | string | null, replace: boolean) {
+    const id = ++latest.current;
     setLoading(true);
     setError(null);
+    if (replace) {
+      setItems([]);
+      setNext(null);
+    }
     try {
       const page = await api<AuditPage>('GET', `/audit${qs({ municipality: applied, limit: PAGE, before })}`);
+      if (id !== latest.current) return;
       setItems((prev) => (replace ? page.items : [...prev, ...page.items]));
       setNext(page.next_before ?? null);
     } catch (e) {
+      if (id !== latest.current) return;
       setError(errorMessage(e));
     } finally {
-      setLoading(false);
+      if (id === latest.current) setLoading(false);
     }
   }
 
@@ -183,9 +194,9 @@ function VerifyPanel() {
           {busy ? t('audit.verifying') : t('audit.verify')}
         </button>
       </p>
-      <div aria-live="polite" id="verify-result">
+      <div role="status" aria-live="polite" id="verify-result">
         {result && result.ok && (
-          <Status>
+          <div class="notice notice-success">
             <p>{t('audit.verifyOk', { entries: result.entries })}</p>
             {result.head && (
               <p class="break">
@@ -193,7 +204,7 @@ function VerifyPanel() {
                 <code>{result.head}</code>
               </p>
             )}
-          </Status>
+          </div>
         )}
       </div>
       {result && !result.ok && (
