@@ -104,6 +104,9 @@ enum ky_err ky_mail_send(struct ky_req *req, const char *to, const char *subject
 enum ky_err ky_tx_begin(struct ky_req *req, struct ky_resp *resp);
 /* Commits; on failure rolls back and writes a problem. */
 enum ky_err ky_tx_commit(struct ky_req *req, struct ky_resp *resp);
+/* Ends the transaction: rolls back and writes the problem for rc != KY_OK, else commits.
+ * True when committed. */
+bool ky_tx_end(struct ky_req *req, struct ky_resp *resp, enum ky_err rc);
 /* Looks up a tenant by slug and kind ("municipality"/"region"/NULL for any). */
 enum ky_err ky_tenant_by_slug(struct ky_db *db, const char *slug, const char *kind, int64_t *id);
 /* Appends an audit entry for this request (actor = current user). */

@@ -126,6 +126,17 @@ static void fail(struct ky_req *req, struct ky_resp *resp, enum ky_err rc)
 		ky_problem_err(req, resp, rc);
 }
 
+/* Ends the request's transaction: on error rolls back and writes the problem (a missing link
+ * token reads as bad_token), otherwise commits. True when the change is committed. */
+static bool tx_end(struct ky_req *req, struct ky_resp *resp, enum ky_err rc)
+{
+	if (rc) {
+		fail(req, resp, rc);
+		return false;
+	}
+	return ky_tx_commit(req, resp) == KY_OK;
+}
+
 void ky_h_csrf(struct ky_req *req, struct ky_resp *resp)
 {
 	const char *tok = ky_req_cookie(req, "kyoso_csrf");
@@ -198,11 +209,7 @@ void ky_h_register(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (!rc)
 		rc = ky_session_create(req, resp, uid);
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_resp_json(req, resp, 201, ky_user_json(req, uid));
 out:
@@ -226,11 +233,7 @@ void ky_h_verify_email(struct ky_req *req, struct ky_resp *resp)
 		struct ky_audit_entry e = {.actor_id = uid, .action = "user.verify_email", .target = target_user(req, uid)};
 		rc = ky_audit_append(req->db, &e, NULL);
 	}
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_resp_json(req, resp, 200, ky_user_json(req, uid));
 out:
@@ -258,11 +261,7 @@ void ky_h_resend_verification(struct ky_req *req, struct ky_resp *resp)
 	if (ky_tx_begin(req, resp))
 		return;
 	enum ky_err rc = send_link(req, a->user_id, a->email, "verify_email", a->lang);
-	if (rc) {
-		fail(req, resp, rc);
-		return;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		return;
 	ky_resp_empty(req, resp, 202);
 }
@@ -331,11 +330,7 @@ void ky_h_login(struct ky_req *req, struct ky_resp *resp)
 		struct ky_audit_entry e = {.actor_id = uid, .action = "user.login", .target = target_user(req, uid)};
 		rc = ky_audit_append(req->db, &e, NULL);
 	}
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_resp_json(req, resp, 200, ky_user_json(req, uid));
 out:
@@ -442,11 +437,7 @@ void ky_h_password_reset_confirm(struct ky_req *req, struct ky_resp *resp)
 		struct ky_audit_entry e = {.actor_id = uid, .action = "user.password_reset", .target = target_user(req, uid)};
 		rc = ky_audit_append(req->db, &e, NULL);
 	}
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_session_clear_cookie(req, resp);
 	ky_resp_empty(req, resp, 204);
@@ -479,11 +470,7 @@ void ky_h_me_patch(struct ky_req *req, struct ky_resp *resp)
 				 "UPDATE users SET display_name = COALESCE(?, display_name), lang = COALESCE(?, lang)"
 				 " WHERE id = ?",
 				 NULL, KY_VTEXT(name), KY_VTEXT(lang), KY_VINT(req->auth->user_id));
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_resp_json(req, resp, 200, ky_user_json(req, req->auth->user_id));
 out:
@@ -550,11 +537,7 @@ void ky_h_me_email(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (!rc)
 		rc = ky_audit(req, "user.email_change", 0, target_user(req, a->user_id), NULL, false);
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_resp_json(req, resp, 200, ky_user_json(req, a->user_id));
 out:
@@ -587,11 +570,7 @@ void ky_h_me_password(struct ky_req *req, struct ky_resp *resp)
 			     KY_VINT(a->session_id));
 	if (!rc)
 		rc = ky_audit(req, "user.password_change", 0, target_user(req, a->user_id), NULL, false);
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_resp_empty(req, resp, 204);
 out:
@@ -637,11 +616,7 @@ void ky_h_session_delete(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (!rc)
 		rc = ky_audit(req, "session.revoke", 0, target_user(req, req->auth->user_id), NULL, false);
-	if (rc) {
-		fail(req, resp, rc);
-		return;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		return;
 	if (sid == req->auth->session_id)
 		ky_session_clear_cookie(req, resp);
@@ -655,11 +630,7 @@ void ky_h_sessions_delete_all(struct ky_req *req, struct ky_resp *resp)
 	enum ky_err rc = KY_EXEC(req->db, "DELETE FROM sessions WHERE user_id = ?", NULL, KY_VINT(req->auth->user_id));
 	if (!rc)
 		rc = ky_audit(req, "session.revoke_all", 0, target_user(req, req->auth->user_id), NULL, false);
-	if (rc) {
-		fail(req, resp, rc);
-		return;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		return;
 	ky_session_clear_cookie(req, resp);
 	ky_resp_empty(req, resp, 204);
@@ -736,11 +707,7 @@ void ky_h_me_delete(struct ky_req *req, struct ky_resp *resp)
 		rc = KY_EXEC(req->db, "DELETE FROM outbox WHERE to_addr = ?", NULL, KY_VTEXT(a->email));
 	if (!rc)
 		rc = ky_audit(req, "user.delete", 0, target_user(req, a->user_id), NULL, false);
-	if (rc) {
-		fail(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!tx_end(req, resp, rc))
 		goto out;
 	ky_session_clear_cookie(req, resp);
 	ky_resp_empty(req, resp, 204);

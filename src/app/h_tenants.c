@@ -173,12 +173,7 @@ void ky_h_muni_settings_put(struct ky_req *req, struct ky_resp *resp)
 		/* The public record names which settings changed and their new values (all public). */
 		rc = ky_audit(req, "municipality.settings", id, ky_arena_printf(req->arena, "tenant#%" PRId64, id), b, true);
 	}
-	if (rc) {
-		ky_db_rollback(req->db);
-		ky_problem_err(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!ky_tx_end(req, resp, rc))
 		goto out;
 	ky_resp_json(req, resp, 200, muni_json(req, id, true));
 out:
@@ -245,10 +240,9 @@ enum ky_err ky_role_grant(struct ky_db *db, int64_t actor_id, int64_t user_id, c
 		*grant_id = gid;
 	char target[40];
 	snprintf(target, sizeof(target), "grant#%" PRId64, gid);
-	json_t *d = json_pack("{s:s, s:s}", "role", role, "user", "");
 	char u[32];
 	snprintf(u, sizeof(u), "user#%" PRId64, user_id);
-	json_object_set_new(d, "user", json_string(u));
+	json_t *d = json_pack("{s:s, s:s}", "role", role, "user", u);
 	if (org_id)
 		json_object_set_new(d, "organization_id", json_integer(org_id));
 	struct ky_audit_entry e = {.actor_id = actor_id, .tenant_id = tenant_id, .action = "role.grant", .target = target, .detail = d, .public_ = true};
@@ -257,28 +251,27 @@ enum ky_err ky_role_grant(struct ky_db *db, int64_t actor_id, int64_t user_id, c
 	return rc;
 }
 
-void ky_h_role_grant(struct ky_req *req, struct ky_resp *resp)
+/* Body {email, role} → a grant on a municipality (tenant_id) or organization (org_id), with the
+ * role checked against allowed[]. Writes the response (201 with the grant, or a problem). */
+static void grant_by_email(struct ky_req *req, struct ky_resp *resp, int64_t tenant_id, int64_t org_id,
+			   const char *const *allowed, size_t nallowed)
 {
 	static const struct ky_field f[] = {
 		{"email", KY_FT_EMAIL, true, 3, 254},
 		{"role", KY_FT_STRING, true, 1, 40},
 	};
-	int64_t id, uid = 0, gid = 0;
-	if (!muni(req, resp, &id))
-		return;
-	if (!ky_can(req, KY_ACT_MUNI_ADMIN, id)) {
-		ky_deny(req, resp);
-		return;
-	}
 	json_t *b = ky_body_json(req, resp, f, KY_COUNT(f));
 	if (!b)
 		return;
+	int64_t uid = 0, gid = 0;
 	const char *role = ky_json_str(b, "role");
-	if (!in_list(role, muni_roles, KY_COUNT(muni_roles))) {
+	if (!in_list(role, allowed, nallowed)) {
+		char list[200] = "";
+		for (size_t i = 0; i < nallowed; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", allowed[i]);
 		ky_problem(req, resp, 400, "validation", "role",
-			   "role は resident, staff, facilitator, desk_officer, department_reviewer, municipality_admin のいずれかです",
-			   "role must be one of resident, staff, facilitator, desk_officer, department_reviewer, "
-			   "municipality_admin");
+			   ky_arena_printf(req->arena, "role は次のいずれかです: %s", list),
+			   ky_arena_printf(req->arena, "role must be one of: %s", list));
 		goto out;
 	}
 	enum ky_err rc = user_by_email(req, ky_json_str(b, "email"), &uid);
@@ -292,23 +285,35 @@ void ky_h_role_grant(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (ky_tx_begin(req, resp))
 		goto out;
-	rc = ky_role_grant(req->db, req->auth->user_id, uid, role, id, 0, &gid);
-	if (rc) {
+	rc = ky_role_grant(req->db, req->auth->user_id, uid, role, tenant_id, org_id, &gid);
+	if (rc == KY_ERR_CONFLICT) {
 		ky_db_rollback(req->db);
-		if (rc == KY_ERR_CONFLICT)
-			ky_problem(req, resp, 409, "conflict", "role", "この利用者には既にこの役割があります",
-				   "The user already has this role");
-		else
-			ky_problem_err(req, resp, rc);
+		ky_problem(req, resp, 409, "conflict", "role", "この利用者には既にこの役割があります",
+			   "The user already has this role");
 		goto out;
 	}
-	if (ky_tx_commit(req, resp))
+	if (!ky_tx_end(req, resp, rc))
 		goto out;
-	ky_resp_json(req, resp, 201,
-		     json_pack("{s:I, s:I, s:s, s:s}", "grant_id", (json_int_t)gid, "user_id", (json_int_t)uid, "role", role,
-			       "tenant_slug", req->params[0]));
+	json_t *o = json_pack("{s:I, s:I, s:s}", "grant_id", (json_int_t)gid, "user_id", (json_int_t)uid, "role", role);
+	if (tenant_id)
+		json_object_set_new(o, "tenant_slug", json_string(req->params[0]));
+	else
+		json_object_set_new(o, "organization_id", json_integer(org_id));
+	ky_resp_json(req, resp, 201, o);
 out:
 	json_decref(b);
+}
+
+void ky_h_role_grant(struct ky_req *req, struct ky_resp *resp)
+{
+	int64_t id;
+	if (!muni(req, resp, &id))
+		return;
+	if (!ky_can(req, KY_ACT_MUNI_ADMIN, id)) {
+		ky_deny(req, resp);
+		return;
+	}
+	grant_by_email(req, resp, id, 0, muni_roles, KY_COUNT(muni_roles));
 }
 
 void ky_h_role_revoke(struct ky_req *req, struct ky_resp *resp)
@@ -348,12 +353,7 @@ void ky_h_role_revoke(struct ky_req *req, struct ky_resp *resp)
 		rc = ky_audit(req, "role.revoke", id, ky_arena_printf(req->arena, "grant#%" PRId64, gid), d, true);
 		json_decref(d);
 	}
-	if (rc) {
-		ky_db_rollback(req->db);
-		ky_problem_err(req, resp, rc);
-		return;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!ky_tx_end(req, resp, rc))
 		return;
 	ky_resp_empty(req, resp, 204);
 }
@@ -446,12 +446,7 @@ void ky_h_org_create(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (!rc)
 		rc = ky_role_grant(req->db, req->auth->user_id, req->auth->user_id, "business_admin", 0, oid, NULL);
-	if (rc) {
-		ky_db_rollback(req->db);
-		ky_problem_err(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
+	if (!ky_tx_end(req, resp, rc))
 		goto out;
 	if (KY_QUERY(req->db, "SELECT id, name, description, created_at FROM organizations WHERE id = ?", &r, KY_VINT(oid)) ==
 	    KY_OK) {
@@ -465,11 +460,7 @@ out:
 
 void ky_h_org_member_add(struct ky_req *req, struct ky_resp *resp)
 {
-	static const struct ky_field f[] = {
-		{"email", KY_FT_EMAIL, true, 3, 254},
-		{"role", KY_FT_STRING, true, 1, 40},
-	};
-	int64_t oid, uid = 0, gid = 0, exists = 0;
+	int64_t oid, exists = 0;
 	if (ky_req_param_id(req, resp, 0, &oid))
 		return;
 	if (ky_db_query_int(req->db, "SELECT id FROM organizations WHERE id = ?", KY_PARAMS(KY_VINT(oid)), 1, &exists)) {
@@ -480,40 +471,5 @@ void ky_h_org_member_add(struct ky_req *req, struct ky_resp *resp)
 		ky_deny(req, resp);
 		return;
 	}
-	json_t *b = ky_body_json(req, resp, f, KY_COUNT(f));
-	if (!b)
-		return;
-	const char *role = ky_json_str(b, "role");
-	if (!in_list(role, org_roles, KY_COUNT(org_roles))) {
-		ky_problem(req, resp, 400, "validation", "role", "role は business_member か business_admin です",
-			   "role must be business_member or business_admin");
-		goto out;
-	}
-	enum ky_err rc = user_by_email(req, ky_json_str(b, "email"), &uid);
-	if (rc == KY_ERR_NOT_FOUND) {
-		ky_problem(req, resp, 404, "user_not_found", "email", NULL, NULL);
-		goto out;
-	}
-	if (rc || ky_tx_begin(req, resp)) {
-		if (rc)
-			ky_problem_err(req, resp, rc);
-		goto out;
-	}
-	rc = ky_role_grant(req->db, req->auth->user_id, uid, role, 0, oid, &gid);
-	if (rc) {
-		ky_db_rollback(req->db);
-		if (rc == KY_ERR_CONFLICT)
-			ky_problem(req, resp, 409, "conflict", "role", "この利用者には既にこの役割があります",
-				   "The user already has this role");
-		else
-			ky_problem_err(req, resp, rc);
-		goto out;
-	}
-	if (ky_tx_commit(req, resp))
-		goto out;
-	ky_resp_json(req, resp, 201,
-		     json_pack("{s:I, s:I, s:s, s:I}", "grant_id", (json_int_t)gid, "user_id", (json_int_t)uid, "role", role,
-			       "organization_id", (json_int_t)oid));
-out:
-	json_decref(b);
+	grant_by_email(req, resp, 0, oid, org_roles, KY_COUNT(org_roles));
 }

@@ -96,7 +96,7 @@ enum ky_err ky_seed_demo(struct ky_db *db, const struct ky_config *cfg, char *er
 		snprintf(err, errlen, "cannot start a transaction: %s", ky_db_errmsg(db));
 		return rc;
 	}
-	int64_t minato, kamome, wakaba, orgs[3], extra = 0;
+	int64_t minato, kamome, wakaba, orgs[3];
 	rc = tenant(db, "region", 0, "minato", "みなと県", "Minato Prefecture",
 		    "海と山に囲まれた、人口およそ90万人の県です。県内の市町村と力を合わせ、住民の皆さんや事業者の皆さんとの"
 		    "共創によるまちづくりを進めています。",
@@ -139,7 +139,6 @@ enum ky_err ky_seed_demo(struct ky_db *db, const struct ky_config *cfg, char *er
 		rc = ky_role_grant(db, 0, uid, u->role, t, o, NULL);
 		if (!rc && !strcmp(u->email, "sato@city.kamome.example"))
 			rc = ky_role_grant(db, 0, uid, "facilitator", kamome, 0, NULL);
-		(void)extra;
 	}
 	if (!rc)
 		rc = ky_db_exec(db, "INSERT INTO kv_settings (key, value) VALUES ('demo', '1')", NULL, 0, NULL);

@@ -35,6 +35,16 @@ enum ky_err ky_tx_commit(struct ky_req *req, struct ky_resp *resp)
 	return rc;
 }
 
+bool ky_tx_end(struct ky_req *req, struct ky_resp *resp, enum ky_err rc)
+{
+	if (rc) {
+		ky_db_rollback(req->db);
+		ky_problem_err(req, resp, rc);
+		return false;
+	}
+	return ky_tx_commit(req, resp) == KY_OK;
+}
+
 enum ky_err ky_tenant_by_slug(struct ky_db *db, const char *slug, const char *kind, int64_t *id)
 {
 	if (kind)
