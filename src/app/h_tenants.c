@@ -91,6 +91,18 @@ static bool muni(struct ky_req *req, struct ky_resp *resp, int64_t *id)
 	return true;
 }
 
+/* Resolves {slug} and requires municipality administration rights on it (404, 401 or 403). */
+static bool muni_admin(struct ky_req *req, struct ky_resp *resp, int64_t *id)
+{
+	if (!muni(req, resp, id))
+		return false;
+	if (!ky_can(req, KY_ACT_MUNI_ADMIN, *id)) {
+		ky_deny(req, resp);
+		return false;
+	}
+	return true;
+}
+
 static json_t *muni_json(struct ky_req *req, int64_t id, bool settings)
 {
 	struct ky_rows *r = NULL;
@@ -127,12 +139,8 @@ void ky_h_municipality(struct ky_req *req, struct ky_resp *resp)
 void ky_h_muni_settings(struct ky_req *req, struct ky_resp *resp)
 {
 	int64_t id;
-	if (!muni(req, resp, &id))
+	if (!muni_admin(req, resp, &id))
 		return;
-	if (!ky_can(req, KY_ACT_MUNI_ADMIN, id)) {
-		ky_deny(req, resp);
-		return;
-	}
 	ky_resp_json(req, resp, 200, muni_json(req, id, true));
 }
 
@@ -147,12 +155,8 @@ void ky_h_muni_settings_put(struct ky_req *req, struct ky_resp *resp)
 		{"proposal_answer_days", KY_FT_INT, false, 1, 365},
 	};
 	int64_t id;
-	if (!muni(req, resp, &id))
+	if (!muni_admin(req, resp, &id))
 		return;
-	if (!ky_can(req, KY_ACT_MUNI_ADMIN, id)) {
-		ky_deny(req, resp);
-		return;
-	}
 	json_t *b = ky_body_json(req, resp, f, KY_COUNT(f));
 	if (!b)
 		return;
@@ -183,12 +187,8 @@ out:
 void ky_h_muni_members(struct ky_req *req, struct ky_resp *resp)
 {
 	int64_t id;
-	if (!muni(req, resp, &id))
+	if (!muni_admin(req, resp, &id))
 		return;
-	if (!ky_can(req, KY_ACT_MUNI_ADMIN, id)) {
-		ky_deny(req, resp);
-		return;
-	}
 	struct ky_rows *r = NULL;
 	if (KY_QUERY(req->db,
 		     "SELECT g.id, g.user_id, u.display_name, g.role, g.granted_at FROM role_grants g"
@@ -307,24 +307,16 @@ out:
 void ky_h_role_grant(struct ky_req *req, struct ky_resp *resp)
 {
 	int64_t id;
-	if (!muni(req, resp, &id))
+	if (!muni_admin(req, resp, &id))
 		return;
-	if (!ky_can(req, KY_ACT_MUNI_ADMIN, id)) {
-		ky_deny(req, resp);
-		return;
-	}
 	grant_by_email(req, resp, id, 0, muni_roles, KY_COUNT(muni_roles));
 }
 
 void ky_h_role_revoke(struct ky_req *req, struct ky_resp *resp)
 {
 	int64_t id, gid;
-	if (!muni(req, resp, &id))
+	if (!muni_admin(req, resp, &id))
 		return;
-	if (!ky_can(req, KY_ACT_MUNI_ADMIN, id)) {
-		ky_deny(req, resp);
-		return;
-	}
 	if (ky_req_param_id(req, resp, 1, &gid))
 		return;
 	if (ky_tx_begin(req, resp))
