@@ -218,6 +218,14 @@ static int cmd_serve(struct ky_config *cfg)
 		.dispatch = ky_app_dispatch,
 		.ctx = &app,
 	};
+	if (!strcmp(cfg->mail_mode, "smtp") && !cfg->smtp_url[0]) {
+		ky_db_close(db);
+		return die("setting 'smtp_url' is required when mail_mode is smtp (e.g. smtps://user:pass@mail.example:465)");
+	}
+	if (ky_mailer_start(&app.cfg)) {
+		ky_db_close(db);
+		return die("cannot start the mail sender thread");
+	}
 	struct ky_http_server *srv = NULL;
 	if (ky_http_start(&o, &srv, err, sizeof(err))) {
 		ky_db_close(db);
@@ -235,6 +243,7 @@ static int cmd_serve(struct ky_config *cfg)
 	sigwait(&set, &sig);
 	ky_log_info("server.stopping", "signal=%d in_flight=%u", sig, ky_http_in_flight(srv));
 	ky_http_drain(srv, (unsigned)cfg->shutdown_grace_seconds);
+	ky_mailer_stop(&app.cfg);
 	ky_log_info("server.stopped", "clean=1");
 	return 0;
 }

@@ -98,6 +98,13 @@ void ky_rate_problem(struct ky_req *req, struct ky_resp *resp, int64_t retry_aft
  * and sent by libcurl; with off it is dropped. Runs inside the caller's transaction. */
 enum ky_err ky_mail_send(struct ky_req *req, const char *to, const char *subject, const char *body);
 
+/* Starts the background SMTP sender when mail_mode=smtp (no-op otherwise); cfg must outlive it.
+ * ky_mailer_stop() finishes the mail in progress and joins the thread. */
+enum ky_err ky_mailer_start(const struct ky_config *cfg);
+void ky_mailer_stop(const struct ky_config *cfg);
+/* One pass of the sender over due rows (exposed for tests); returns how many it handled. */
+int ky_mailer_run_once(struct ky_db *db, const struct ky_config *cfg);
+
 /* ---- common helpers (util.c) ---- */
 
 /* Begins a write transaction, retrying briefly when busy; writes a 503 problem on failure. */

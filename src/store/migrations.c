@@ -113,5 +113,13 @@ const struct ky_migration ky_migrations[] = {
 	 "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;\n"
 	 "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_log\n"
 	 "FOR EACH ROW EXECUTE FUNCTION audit_append_only();\n"},
+	{2, "outbox_delivery",
+	 /* Delivery state for the background mail sender: a row is claimed by setting claimed_at
+	  * (only if unclaimed or the claim is stale), then marked sent or released with the error. */
+	 "ALTER TABLE outbox ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;\n"
+	 "ALTER TABLE outbox ADD COLUMN claimed_at BIGINT;\n"
+	 "ALTER TABLE outbox ADD COLUMN last_error TEXT;\n"
+	 "CREATE INDEX outbox_pending ON outbox(sent_at, id);\n",
+	 NULL, NULL},
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));
