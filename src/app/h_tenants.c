@@ -161,6 +161,11 @@ void ky_h_muni_settings_put(struct ky_req *req, struct ky_resp *resp)
 	if (!b)
 		return;
 	json_t *days = json_object_get(b, "proposal_answer_days");
+	if (json_object_size(b) == 0) {
+		/* Nothing to change: no write, no audit entry. */
+		ky_resp_json(req, resp, 200, muni_json(req, id, true));
+		goto out;
+	}
 	if (ky_tx_begin(req, resp))
 		goto out;
 	enum ky_err rc = KY_EXEC(req->db,
