@@ -18,7 +18,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/bench/out
 BUILD=${BUILD:-build}
-KYOSO=$ROOT/$BUILD/kyoso
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+KYOSO=$BUILD/kyoso
 TOOL=${1:-perf}
 BACKEND=${2:-sqlite}
 SCALE=${KY_BENCH_SCALE:-100000}

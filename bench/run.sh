@@ -33,7 +33,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/bench/out
 BUILD=${BUILD:-build}
-KYOSO=$ROOT/$BUILD/kyoso
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+KYOSO=$BUILD/kyoso
 NCPU=$(nproc)
 SCALE=${KY_BENCH_SCALE:-100000}
 AFTER=${KY_BENCH_AFTER:-50000}
@@ -120,10 +121,10 @@ command -v wrk >/dev/null || die "wrk not found after scripts/install-deps.sh be
 [ -x "$NGINX" ] || die "nginx not found after scripts/install-deps.sh bench"
 if [ "${KY_BENCH_NO_BUILD:-0}" != 1 ]; then
 	log "building $BUILD/kyoso"
-	cmake -S "$ROOT" -B "$ROOT/$BUILD" >/dev/null
-	cmake --build "$ROOT/$BUILD" -j"$NCPU" --target kyoso >/dev/null || die "build failed (cmake --build $BUILD)"
+	cmake -S "$ROOT" -B "$BUILD" >/dev/null
+	cmake --build "$BUILD" -j"$NCPU" --target kyoso >/dev/null || die "build failed (cmake --build $BUILD)"
 fi
-[ -x "$KYOSO" ] || die "$KYOSO is missing; build it (make build) or set BUILD"
+[ -x "$KYOSO" ] || die "$KYOSO is missing; build it (make build) or set BUILD (a directory holding kyoso)"
 STARTUP=$OUT/startup
 if [ ! -x "$STARTUP" ] || [ "$ROOT/bench/startup.c" -nt "$STARTUP" ]; then
 	cc -O2 -Wall -Wextra -o "$STARTUP" "$ROOT/bench/startup.c" || die "cannot compile bench/startup.c"

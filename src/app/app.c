@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -41,8 +42,18 @@ struct ky_db *ky_app_db(struct ky_app *app)
 
 enum ky_err ky_app_init(struct ky_app *app, char *err, size_t errlen)
 {
-	app->routes = ky_app_routes;
-	app->nroutes = ky_app_nroutes;
+	size_t total = 0;
+	for (size_t t = 0; t < ky_route_ntables; t++)
+		total += *ky_route_tables[t].n;
+	app->routes = calloc(total ? total : 1, sizeof(*app->routes));
+	if (!app->routes) {
+		snprintf(err, errlen, "out of memory");
+		return KY_ERR_NOMEM;
+	}
+	app->nroutes = 0;
+	for (size_t t = 0; t < ky_route_ntables; t++)
+		for (size_t i = 0; i < *ky_route_tables[t].n; i++)
+			app->routes[app->nroutes++] = ky_route_tables[t].routes[i];
 	char real[PATH_MAX];
 	if (realpath(app->cfg.web_root, real))
 		snprintf(app->web_root_real, sizeof(app->web_root_real), "%s", real);
@@ -56,8 +67,6 @@ enum ky_err ky_app_init(struct ky_app *app, char *err, size_t errlen)
 	size_t n = strlen(app->base_url);
 	while (n && app->base_url[n - 1] == '/')
 		app->base_url[--n] = '\0';
-	(void)err;
-	(void)errlen;
 	return KY_OK;
 }
 

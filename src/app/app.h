@@ -15,7 +15,7 @@ struct ky_app {
 	struct ky_config cfg;
 	char web_root_real[4096]; /* realpath(web_root), "" when missing */
 	char base_url[600];       /* for links in mails */
-	const struct ky_route *routes;
+	struct ky_route *routes;  /* all modules' routes, joined at init (owned) */
 	size_t nroutes;
 	int64_t started_at_ms;
 };
@@ -50,13 +50,23 @@ enum ky_err ky_app_init(struct ky_app *app, char *err, size_t errlen);
 extern const struct ky_route ky_app_routes[];
 extern const size_t ky_app_nroutes;
 
+/* Each module contributes its own route table; routes.c lists them in ky_route_tables[] and
+ * ky_app_init() joins them into one table for the router. */
+struct ky_route_table {
+	const struct ky_route *routes;
+	const size_t *n;
+};
+extern const struct ky_route_table ky_route_tables[];
+extern const size_t ky_route_ntables;
+
 /* ---- authorization: the one function that decides every access ---- */
 
 enum ky_action {
-	KY_ACT_MUNI_ADMIN, /* municipality settings, members, role grants */
-	KY_ACT_ORG_CREATE, /* create a business organization */
-	KY_ACT_ORG_ADMIN,  /* manage an organization's members */
-	KY_ACT_PLATFORM,   /* platform-wide administration */
+	KY_ACT_MUNI_ADMIN,  /* municipality settings, members, role grants */
+	KY_ACT_ORG_CREATE,  /* create a business organization */
+	KY_ACT_ORG_ADMIN,   /* manage an organization's members */
+	KY_ACT_PLATFORM,    /* platform-wide administration */
+	KY_ACT_DELIB_STAFF, /* run deliberation in a municipality: staff, facilitator, municipality_admin */
 };
 
 /* Decides whether the request's user may perform act on the resource scoped to scope_id (a

@@ -69,3 +69,14 @@ const struct ky_route ky_app_routes[] = {
 	{"GET", "/api/v1/audit/verify", ky_h_audit_verify, 0},
 };
 const size_t ky_app_nroutes = sizeof(ky_app_routes) / sizeof(ky_app_routes[0]);
+
+/* Module route tables (each defined in its module's routes file). A module adds its two extern
+ * lines and one row below. */
+extern const struct ky_route ky_delib_routes[];
+extern const size_t ky_delib_nroutes;
+
+const struct ky_route_table ky_route_tables[] = {
+	{ky_app_routes, &ky_app_nroutes},
+	{ky_delib_routes, &ky_delib_nroutes},
+};
+const size_t ky_route_ntables = sizeof(ky_route_tables) / sizeof(ky_route_tables[0]);

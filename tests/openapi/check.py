@@ -38,23 +38,32 @@ def strip_c_comments(text):
     return re.sub(r"//[^\n]*", "", text)
 
 
-def read_routes(path):
-    """Returns {(METHOD, path): line} from the ky_app_routes[] table."""
-    with open(path, encoding="utf-8") as f:
-        text = strip_c_comments(f.read())
-    start = text.find("ky_app_routes[]")
-    if start < 0:
-        raise ValueError(f"{path}: no ky_app_routes[] table")
-    end = text.find("};", start)
+TABLE_RE = re.compile(r"const\s+struct\s+ky_route\s+(\w+)\s*\[\s*\]\s*=\s*\{")
+
+
+def read_routes(paths):
+    """Returns {(METHOD, path): "file:line"} from every `const struct ky_route NAME[] = {...}`
+    table in the given C files (the core table and each module's)."""
+    if isinstance(paths, str):
+        paths = [paths]
     routes = {}
     dups = []
-    base_line = text.count("\n", 0, start) + 1
-    for m in ROUTE_RE.finditer(text, start, end if end > 0 else len(text)):
-        key = (m.group(1), m.group(2))
-        line = base_line + text.count("\n", start, m.start())
-        if key in routes:
-            dups.append(f"{path}:{line}: {key[0]} {key[1]} is listed twice in the route table")
-        routes[key] = line
+    tables = 0
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            text = strip_c_comments(f.read())
+        for t in TABLE_RE.finditer(text):
+            tables += 1
+            start = t.end()
+            end = text.find("};", start)
+            for m in ROUTE_RE.finditer(text, start, end if end > 0 else len(text)):
+                key = (m.group(1), m.group(2))
+                where = f"{path}:{text.count(chr(10), 0, m.start()) + 1}"
+                if key in routes:
+                    dups.append(f"{where}: {key[0]} {key[1]} is listed twice (also {routes[key]})")
+                routes[key] = where
+    if tables == 0:
+        raise ValueError("no `const struct ky_route NAME[] = {` table found")
     return routes, dups
 
 
@@ -107,7 +116,15 @@ def main(argv):
     ap.add_argument("--routes")
     args = ap.parse_args(argv)
     spec = args.spec or os.path.join(args.root, "docs", "openapi.yaml")
-    routes_c = args.routes or os.path.join(args.root, "src", "app", "routes.c")
+    if args.routes:
+        routes_c = [args.routes]
+    else:
+        routes_c = sorted(
+            os.path.join(d, f)
+            for d, _, files in os.walk(os.path.join(args.root, "src"))
+            for f in files
+            if f.endswith(".c")
+        )
 
     try:
         routes, dups = read_routes(routes_c)
@@ -129,7 +146,7 @@ def main(argv):
     missing = sorted(set(want) - set(ops), key=lambda k: (k[1], k[0]))
     extra = sorted(set(ops) - set(want), key=lambda k: (k[1], k[0]))
     for method, p in missing:
-        where = f"{routes_c}:{want[(method, p)]}" if want[(method, p)] else "src/app/app.c"
+        where = want[(method, p)] if want[(method, p)] else "src/app/app.c"
         problems.append(f"{spec}: missing {method} {p} (route at {where})")
     for method, p in extra:
         problems.append(f"{spec}:{ops[(method, p)]}: {method} {p} is not a route of the server")
