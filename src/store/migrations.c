@@ -227,5 +227,7 @@ const struct ky_migration ky_migrations[] = {
 	 ");\n"
 	 "CREATE INDEX notifications_user ON notifications(user_id, read_at, id);\n",
 	 NULL, NULL},
+	/* Migrations 4..6 are reserved for the deliberation parts: 4 comments/moderation,
+	 * 5 drafts, 6 surveys (each defines its SQL in its own file and adds its row here). */
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));

@@ -20,6 +20,10 @@ import { Admin } from './pages/Admin';
 import { Audit } from './pages/Audit';
 import { Outbox } from './pages/Outbox';
 import { NotFound } from './pages/NotFound';
+import { processRoutes } from './modules/process/routes';
+import { commentsRoutes } from './modules/comments/routes';
+import { draftsRoutes } from './modules/drafts/routes';
+import { surveysRoutes } from './modules/surveys/routes';
 
 const routes: [string, ComponentType<{ params: Params }>][] = [
   ['/', Home],
@@ -33,6 +37,10 @@ const routes: [string, ComponentType<{ params: Params }>][] = [
   ['/account', Account],
   ['/audit', Audit],
   ['/dev/outbox', Outbox],
+  ...processRoutes,
+  ...commentsRoutes,
+  ...draftsRoutes,
+  ...surveysRoutes,
 ];
 
 function resolve(path: string): [ComponentType<{ params: Params }>, Params] {

@@ -1,7 +1,11 @@
 // English UI strings. Typed against ja.ts: a missing or extra key is a compile error.
 import type { Dictionary } from './ja';
+import { processEn } from './modules/process.en';
+import { commentsEn } from './modules/comments.en';
+import { draftsEn } from './modules/drafts.en';
+import { surveysEn } from './modules/surveys.en';
 
-export const en: Dictionary = {
+const coreEn = {
   'site.name': 'kyoso 共創',
   'site.tagline': 'Residents, businesses and municipalities making policy together',
   'site.titleSuffix': 'kyoso',
@@ -276,3 +280,5 @@ export const en: Dictionary = {
   'notFound.title': 'Page not found',
   'notFound.body': 'We could not find the page you were looking for. Please check the address.',
 };
+
+export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn };

@@ -3,7 +3,12 @@
 // Placeholders look like {name} and are filled in by t(key, {name: ...}).
 // Wording follows how a Japanese city's website writes: polite (です・ます), plain words,
 // no jargon, short sentences.
-export const ja = {
+import { processJa } from './modules/process.ja';
+import { commentsJa } from './modules/comments.ja';
+import { draftsJa } from './modules/drafts.ja';
+import { surveysJa } from './modules/surveys.ja';
+
+const coreJa = {
   'site.name': 'kyoso 共創',
   'site.tagline': '住民・事業者・自治体でつくるまちの政策',
   'site.titleSuffix': 'kyoso 共創',
@@ -278,6 +283,8 @@ export const ja = {
   'notFound.title': 'ページが見つかりません',
   'notFound.body': 'お探しのページは見つかりませんでした。アドレスが正しいかご確認ください。',
 } as const;
+
+export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa } as const;
 
 export type MessageKey = keyof typeof ja;
 export type Dictionary = { readonly [K in MessageKey]: string };
