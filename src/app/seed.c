@@ -192,9 +192,12 @@ void ky_seed_print_logins(struct ky_db *db, const char *url)
 	if (ky_db_query_int(db, "SELECT COUNT(*) FROM kv_settings WHERE key = 'demo'", NULL, 0, &have) || !have)
 		return;
 	printf("\nDemo logins (password for all: %s):\n", KY_DEMO_PASSWORD);
-	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
+	static const char *const org_names[] = {"うみねこテック株式会社", "わかば交通株式会社"};
+	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
+		const char *w = demo_users[i].where;
 		printf("  %-32s %-20s %s\n", demo_users[i].email, demo_users[i].role,
-		       demo_users[i].where && strncmp(demo_users[i].where, "org:", 4) ? demo_users[i].where : "");
+		       !w ? "" : strncmp(w, "org:", 4) ? w : org_names[w[4] - '0']);
+	}
 	printf("Mails (verification, password reset) appear at %s/dev/outbox\n\n", url);
 	fflush(stdout);
 }
