@@ -40,7 +40,9 @@ cleanup() {
 		kill -TERM "$KY_PID" 2>/dev/null || true
 		wait "$KY_PID" 2>/dev/null || true
 	fi
-	[ "$PG_STARTED" = 1 ] && "$ROOT/tests/pg/pg-ctl.sh" stop "$OUT/pg-profile" || true
+	if [ "$PG_STARTED" = 1 ]; then
+		"$ROOT/tests/pg/pg-ctl.sh" stop "$OUT/pg-profile" || true
+	fi
 }
 trap cleanup EXIT
 
@@ -62,8 +64,8 @@ esac
 PORT=$((20000 + RANDOM % 40000))
 URL="http://127.0.0.1:$PORT$URLPATH"
 wait_ready() {
-	local i
-	for i in $(seq 600); do
+	local _
+	for _ in $(seq 600); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz")" = 200 ] && return 0
 		kill -0 "$KY_PID" 2>/dev/null || die "kyoso exited"
 		sleep 0.1
@@ -81,10 +83,10 @@ perf)
 	perf record -q -e cpu-clock -F 4999 -g -p "$KY_PID" -o "$OUT/profile-perf.data" -- sleep 10 \
 		2>/dev/null &
 	PERF_PID=$!
-	wrk -t2 -c64 -d10s --latency "$URL" >"$OUT/profile-wrk.txt"
+	wrk -t2 -c64 -d10s --latency "$URL" >"$OUT/profile-wrk-$TOOL-$BACKEND.txt"
 	wait "$PERF_PID" || true
 	echo "== wrk while sampled (perf adds some overhead)"
-	grep -E 'Requests/sec|99%' "$OUT/profile-wrk.txt"
+	grep -E 'Requests/sec|99%' "$OUT/profile-wrk-$TOOL-$BACKEND.txt"
 	echo
 	echo "== CPU time of the kyoso process by library (perf, cpu-clock)"
 	perf report -i "$OUT/profile-perf.data" --stdio --no-children --sort dso -g none 2>/dev/null |
@@ -103,8 +105,8 @@ callgrind)
 		>"$OUT/profile-kyoso.log" 2>&1 &
 	KY_PID=$!
 	wait_ready
-	wrk -t1 -c4 -d10s "$URL" >"$OUT/profile-wrk.txt"
-	grep -E 'requests in' "$OUT/profile-wrk.txt"
+	wrk -t1 -c4 -d10s "$URL" >"$OUT/profile-wrk-$TOOL-$BACKEND.txt"
+	grep -E 'requests in' "$OUT/profile-wrk-$TOOL-$BACKEND.txt"
 	kill -TERM "$KY_PID"
 	wait "$KY_PID" || true
 	KY_PID=

@@ -10,6 +10,7 @@
 #   4. Start-up time to ready on an existing, already-migrated database: from fork/exec until
 #      GET /readyz answers 200 (bench/startup.c), median of several starts, plus the server's
 #      own ready_us log figure.
+#   5. What encoding the page's JSON costs in-process (bench/json_cost.c), jansson vs a direct writer.
 # Results go to bench/out/results.md (bench/out/ is not committed) and to stdout.
 #
 # Settings (environment):
@@ -67,10 +68,10 @@ KY_PID=
 NGINX_PID=
 PG_STARTED=0
 stop_pid() { # pid: SIGTERM, wait up to 10 s, then SIGKILL
-	local pid=$1 i
+	local pid=$1 _
 	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -102,8 +103,8 @@ free_port() {
 	done
 }
 wait_http() { # url: until it answers 200, at most 30 s
-	local i
-	for i in $(seq 300); do
+	local _
+	for _ in $(seq 300); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = 200 ] && return 0
 		sleep 0.1
 	done
@@ -130,7 +131,7 @@ if [ ! -x "$STARTUP" ] || [ "$ROOT/bench/startup.c" -nt "$STARTUP" ]; then
 	cc -O2 -Wall -Wextra -o "$STARTUP" "$ROOT/bench/startup.c" || die "cannot compile bench/startup.c"
 fi
 
-printf 'phase\tserver\tround\trps\tp50_us\tp90_us\tp99_us\tp999_us\tmax_us\tbytes_per_resp\terrors\tcpu_us_per_req\n' >"$RAW"
+printf 'phase\tserver\tround\trps\tp50_us\tp90_us\tp99_us\tp999_us\tmax_us\tbytes_per_resp\terrors\tcpu_us_per_req\twrk_cpu_us_per_req\n' >"$RAW"
 
 # ---- helpers for one server -------------------------------------------------------------------
 # start_kyoso DBURL PORT LOGFILE: starts the server in the background (warn level: no
@@ -156,6 +157,14 @@ cpu_ticks() {
 	echo "$t"
 }
 nginx_workers() { ps -o pid= --ppid "$NGINX_PID" | tr -d ' '; }
+# children_cpu_s FILE: user+system CPU seconds of this shell's finished children, from the output
+# of bash's `times` saved in FILE (`times` must run in this shell, not in a $(...) subshell).
+children_cpu_s() {
+	sed -n 2p "$1" | awk '{s=0; for (i=1;i<=2;i++) {split($i,a,"m"); sub("s","",a[2]); s+=a[1]*60+a[2]} printf "%.3f", s}'
+}
+
+# kv LINE KEY: the value of KEY=VALUE in a space-separated line.
+kv() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # wrk_run PHASE LABEL ROUND URL PID...: one measured wrk run; appends a row to raw.tsv. The
 # server's CPU time (PIDs) during the run gives its CPU cost per request.
@@ -164,19 +173,28 @@ wrk_run() {
 	shift 4
 	f=$OUT/wrk-$phase-$label-$round.txt
 	c0=$(cpu_ticks "$@")
+	local w0 w1
+	times >"$OUT/.times0"
 	wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1 || die "wrk failed against $url (see $f)"
+	times >"$OUT/.times1"
+	w0=$(children_cpu_s "$OUT/.times0")
+	w1=$(children_cpu_s "$OUT/.times1")
 	c1=$(cpu_ticks "$@")
 	local line
 	line=$(grep '^KYBENCH ' "$f") || die "no summary line in $f"
-	# shellcheck disable=SC2086
-	local $(echo "${line#KYBENCH }")
-	local errors=$((err_connect + err_read + err_write + err_timeout + non2xx))
-	local bpr=$((requests > 0 ? bytes / requests : 0))
-	local cpr
+	local rps p50_us p90_us p99_us p999_us max_us requests bytes errors bpr
+	rps=$(kv "$line" rps) p50_us=$(kv "$line" p50_us) p90_us=$(kv "$line" p90_us)
+	p99_us=$(kv "$line" p99_us) p999_us=$(kv "$line" p999_us) max_us=$(kv "$line" max_us)
+	requests=$(kv "$line" requests) bytes=$(kv "$line" bytes)
+	errors=$(($(kv "$line" err_connect) + $(kv "$line" err_read) + $(kv "$line" err_write) +
+		$(kv "$line" err_timeout) + $(kv "$line" non2xx)))
+	bpr=$((requests > 0 ? bytes / requests : 0))
+	local cpr wpr
 	cpr=$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", n ? t / hz * 1e6 / n : 0}')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$label" "$round" "$rps" "$p50_us" \
-		"$p90_us" "$p99_us" "$p999_us" "$max_us" "$bpr" "$errors" "$cpr" >>"$RAW"
-	log "$phase $label round $round: $rps req/s, p99 $((p99_us / 1000)).$(((p99_us % 1000) / 100)) ms, server CPU $cpr us/request, errors $errors"
+	wpr=$(awk -v a="$w0" -v b="$w1" -v n="$requests" 'BEGIN {printf "%.1f", n ? (b - a) * 1e6 / n : 0}')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$label" "$round" "$rps" "$p50_us" \
+		"$p90_us" "$p99_us" "$p999_us" "$max_us" "$bpr" "$errors" "$cpr" "$wpr" >>"$RAW"
+	log "$phase $label round $round: $rps req/s, p99 $((p99_us / 1000)).$(((p99_us % 1000) / 100)) ms, server CPU $cpr us/request, wrk CPU $wpr us/request, errors $errors"
 }
 
 # compare PHASE LABEL URL: warm-up both, then ROUNDS alternating rounds (ABBA order, so a slow
@@ -186,14 +204,14 @@ compare() {
 	log "$phase: warm-up ($WARMUP each)"
 	wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" "$url" >/dev/null
 	wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" "$nurl" >/dev/null
-	local workers
-	workers=$(nginx_workers)
+	local -a workers
+	mapfile -t workers < <(nginx_workers)
 	for r in $(seq "$ROUNDS"); do
 		if [ $((r % 2)) = 1 ]; then
 			wrk_run "$phase" "$label" "$r" "$url" "$KY_PID"
-			wrk_run "$phase" nginx "$r" "$nurl" $workers
+			wrk_run "$phase" nginx "$r" "$nurl" "${workers[@]}"
 		else
-			wrk_run "$phase" nginx "$r" "$nurl" $workers
+			wrk_run "$phase" nginx "$r" "$nurl" "${workers[@]}"
 			wrk_run "$phase" "$label" "$r" "$url" "$KY_PID"
 		fi
 	done
@@ -210,7 +228,9 @@ fetch_body() {
 	mv -f "$2.tmp" "$2"
 }
 
-# startup_times PHASE DBURL: STARTS starts on an existing database, medians into globals.
+# startup_times PHASE DBURL: STARTS starts on an existing database; medians into SU_EXT[PHASE]
+# (fork/exec to /readyz 200, us), SU_RSS[PHASE] (kB at that moment), SU_LOG[PHASE] (ready_us logged).
+declare -A SU_EXT SU_RSS SU_LOG
 startup_times() {
 	local phase=$1 db=$2 port f
 	port=$(free_port)
@@ -219,9 +239,9 @@ startup_times() {
 	KYOSO_THREADS=$THREADS KYOSO_LOG_LEVEL=info "$STARTUP" "$port" "$STARTS" "$f" -- \
 		"$KYOSO" serve --db "$db" --listen "127.0.0.1:$port" --web-root "$OUT/no-web" \
 		>"$OUT/startup-$phase.txt" || die "start-up measurement failed (see $f)"
-	declare -g "SU_EXT_$phase=$(sed -n 's/.*ready_us=\([0-9]*\).*/\1/p' "$OUT/startup-$phase.txt" | median)"
-	declare -g "SU_RSS_$phase=$(sed -n 's/.*rss_kb=\([0-9]*\).*/\1/p' "$OUT/startup-$phase.txt" | median)"
-	declare -g "SU_LOG_$phase=$(grep -o 'event=server.ready.*' "$f" | sed -n 's/.*ready_us=\([0-9]*\).*/\1/p' | median)"
+	SU_EXT[$phase]=$(sed -n 's/.*ready_us=\([0-9]*\).*/\1/p' "$OUT/startup-$phase.txt" | median)
+	SU_RSS[$phase]=$(sed -n 's/.*rss_kb=\([0-9]*\).*/\1/p' "$OUT/startup-$phase.txt" | median)
+	SU_LOG[$phase]=$(grep -o 'event=server.ready.*' "$f" | sed -n 's/.*ready_us=\([0-9]*\).*/\1/p' | median)
 }
 
 # ---- SQLite ---------------------------------------------------------------------------------
@@ -320,7 +340,8 @@ NGINX_PID=
 # ---- JSON encoding cost, in-process ---------------------------------------------------------
 JSON_COST=$OUT/json_cost
 if [ ! -x "$JSON_COST" ] || [ "$ROOT/bench/json_cost.c" -nt "$JSON_COST" ]; then
-	cc -O2 -Wall -Wextra -o "$JSON_COST" "$ROOT/bench/json_cost.c" $(pkg-config --cflags --libs jansson) ||
+	read -ra JANSSON_FLAGS <<<"$(pkg-config --cflags --libs jansson)"
+	cc -O2 -Wall -Wextra -o "$JSON_COST" "$ROOT/bench/json_cost.c" "${JANSSON_FLAGS[@]}" ||
 		die "cannot compile bench/json_cost.c"
 fi
 log "json encoding cost (bench/json_cost.c)"
@@ -341,8 +362,9 @@ row() { # phase server label
 	rps=$(col "$1" "$2" rps | median)
 	p99=$(col "$1" "$2" p99_us | median)
 	rr=$(col "$1" "$2" rps | awk '{printf "%d\n", $1}' | range)
-	printf '| %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$3" "$rps" "$rr" "$(ms "$p99")" \
+	printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$3" "$rps" "$rr" "$(ms "$p99")" \
 		"$(ms "$(col "$1" "$2" p50_us | median)")" "$(col "$1" "$2" cpu_us_per_req | median)" \
+		"$(col "$1" "$2" wrk_cpu_us_per_req | median)" \
 		"$(col "$1" "$2" bytes_per_resp | median)" "$(errsum "$1" "$2")"
 }
 ratio() { # phase server
@@ -354,11 +376,11 @@ round_ratios() { # phase server: the ratio of each round, against the nginx run 
 
 R_SQLITE=$(ratio sqlite kyoso)
 P99_SQLITE=$(col sqlite kyoso p99_us | median)
-SU_EXT_sqlite_ms=$(ms "$SU_EXT_sqlite")
+SU_EXT_sqlite_ms=$(ms "${SU_EXT[sqlite]}")
 RATIO_OK=$(awk -v r="$R_SQLITE" 'BEGIN {print (r >= 0.5)}')
 P99_OK=$(awk -v p="$P99_SQLITE" 'BEGIN {print (p < 10000)}')
 RSS_OK=$(awk -v a="$RSS_START_sqlite" -v b="$RSS_LOAD_sqlite" 'BEGIN {print (a < 30720 && b < 30720)}')
-SU_OK=$(awk -v u="$SU_EXT_sqlite" 'BEGIN {print (u < 100000)}')
+SU_OK=$(awk -v u="${SU_EXT[sqlite]}" 'BEGIN {print (u < 100000)}')
 
 {
 	echo "# kyoso bench results"
@@ -374,8 +396,8 @@ SU_OK=$(awk -v u="$SU_EXT_sqlite" 'BEGIN {print (u < 100000)}')
 	echo
 	echo "## Throughput and latency"
 	echo
-	echo "| server | req/s (median) | req/s range | p99 ms | p50 ms | server CPU µs/request | bytes/response | errors |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	echo "| server | req/s (median) | req/s range | p99 ms | p50 ms | server CPU µs/request | wrk CPU µs/request | bytes/response | errors |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	row sqlite kyoso "kyoso, SQLite"
 	row sqlite nginx "nginx, same bytes (SQLite phase)"
 	if [ "$WITH_PG" = 1 ]; then
@@ -384,16 +406,16 @@ SU_OK=$(awk -v u="$SU_EXT_sqlite" 'BEGIN {print (u < 100000)}')
 	fi
 	echo
 	echo "- ratio kyoso/nginx, SQLite: **$R_SQLITE** (per round: $(round_ratios sqlite kyoso))"
-	echo "- server CPU µs/request: user+system CPU time of the server's processes during the run divided by its requests (kyoso: one process; nginx: its workers). It does not depend on how much CPU wrk and other programs took, so it is the steadier figure on a shared machine."
+	echo "- server CPU µs/request: user+system CPU time of the server's processes during the run divided by its requests (kyoso: one process; nginx: its workers). It does not depend on how much CPU wrk and other programs took, so it is the steadier figure on a shared machine. wrk CPU µs/request: the same for the load generator (user+system, from bash \`times\`)."
 	[ "$WITH_PG" = 1 ] && echo "- ratio kyoso/nginx, PostgreSQL: **$(ratio postgres kyoso-pg)** (per round: $(round_ratios postgres kyoso-pg))"
 	echo
 	echo "## Memory and start-up"
 	echo
 	echo "| backend | RSS idle after start | RSS idle after load | peak RSS (VmHWM) | start-up to /readyz 200 (median of $STARTS) | ready_us in log (median) | RSS right at ready (median) |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-	echo "| SQLite | $(mb "$RSS_START_sqlite") MB | $(mb "$RSS_LOAD_sqlite") MB | $(mb "$HWM_sqlite") MB | $SU_EXT_sqlite_ms ms | $(ms "$SU_LOG_sqlite") ms | $(mb "$SU_RSS_sqlite") MB |"
+	echo "| SQLite | $(mb "$RSS_START_sqlite") MB | $(mb "$RSS_LOAD_sqlite") MB | $(mb "$HWM_sqlite") MB | $SU_EXT_sqlite_ms ms | $(ms "${SU_LOG[sqlite]}") ms | $(mb "${SU_RSS[sqlite]}") MB |"
 	[ "$WITH_PG" = 1 ] &&
-		echo "| PostgreSQL | $(mb "$RSS_START_postgres") MB | $(mb "$RSS_LOAD_postgres") MB | $(mb "$HWM_postgres") MB | $(ms "$SU_EXT_postgres") ms | $(ms "$SU_LOG_postgres") ms | $(mb "$SU_RSS_postgres") MB |"
+		echo "| PostgreSQL | $(mb "$RSS_START_postgres") MB | $(mb "$RSS_LOAD_postgres") MB | $(mb "$HWM_postgres") MB | $(ms "${SU_EXT[postgres]}") ms | $(ms "${SU_LOG[postgres]}") ms | $(mb "${SU_RSS[postgres]}") MB |"
 	echo
 	echo "## Encoding one page (bench/json_cost.c, in-process, best of 5)"
 	echo

@@ -46,6 +46,14 @@ static enum ky_err grow(struct ky_buf *b, size_t extra)
 	return KY_OK;
 }
 
+enum ky_err ky_buf_reserve(struct ky_buf *b, size_t n)
+{
+	enum ky_err rc = grow(b, n);
+	if (!rc && b->data)
+		b->data[b->len] = '\0';
+	return rc;
+}
+
 enum ky_err ky_buf_append(struct ky_buf *b, const void *p, size_t n)
 {
 	enum ky_err rc = grow(b, n);

@@ -19,6 +19,8 @@ struct ky_buf {
 void ky_buf_init(struct ky_buf *b, size_t max);
 void ky_buf_free(struct ky_buf *b);
 void ky_buf_reset(struct ky_buf *b);
+/* Makes room for n more bytes without changing the contents (bounded by max). */
+enum ky_err ky_buf_reserve(struct ky_buf *b, size_t n);
 enum ky_err ky_buf_append(struct ky_buf *b, const void *p, size_t n);
 enum ky_err ky_buf_puts(struct ky_buf *b, const char *s);
 enum ky_err ky_buf_printf(struct ky_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -129,6 +129,10 @@ enum ky_route_result ky_router_match(const struct ky_route *routes, size_t nrout
 void ky_resp_header(struct ky_req *req, struct ky_resp *resp, const char *name, const char *value);
 /* Serialises j (reference stolen) as the body with status. On failure: 500 problem. */
 void ky_resp_json(struct ky_req *req, struct ky_resp *resp, int status, json_t *j);
+struct ky_jw;
+/* Sends what a direct JSON writer wrote (copied into the arena; the writer is not freed). A writer
+ * in error state gives a 500 problem. */
+void ky_resp_jw(struct ky_req *req, struct ky_resp *resp, int status, struct ky_jw *w);
 void ky_resp_text(struct ky_req *req, struct ky_resp *resp, int status, const char *ctype, const char *body);
 /* 204 No Content. */
 void ky_resp_empty(struct ky_req *req, struct ky_resp *resp, int status);

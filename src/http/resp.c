@@ -2,7 +2,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonw.h"
 #include "http/http.h"
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	return ky_buf_append(data, buf, size) == KY_OK ? 0 : -1;
+}
+
+void ky_resp_jw(struct ky_req *req, struct ky_resp *resp, int status, struct ky_jw *w)
+{
+	char *body = w->err ? NULL : ky_arena_strndup(req->arena, w->b.data ? w->b.data : "", w->b.len);
+	if (!body) {
+		ky_problem_err(req, resp, w->err == KY_ERR_TOO_LARGE ? KY_ERR_TOO_LARGE : KY_ERR_NOMEM);
+		return;
+	}
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+	resp->body = body;
+	resp->body_len = w->b.len;
+}
 
 void ky_resp_header(struct ky_req *req, struct ky_resp *resp, const char *name, const char *value)
 {
@@ -39,15 +58,18 @@ void ky_resp_json(struct ky_req *req, struct ky_resp *resp, int status, json_t *
 		ky_problem_err(req, resp, KY_ERR_NOMEM);
 		return;
 	}
-	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
-	char *buf = n ? ky_arena_alloc(req->arena, n + 1) : NULL;
-	if (!buf || json_dumpb(j, buf, n, JSON_COMPACT) != n) {
-		json_decref(j);
+	/* One serialisation pass (json_dumpb would need two: size, then bytes). */
+	struct ky_buf b;
+	ky_buf_init(&b, 256u << 20);
+	int drc = json_dump_callback(j, dump_cb, &b, JSON_COMPACT);
+	json_decref(j);
+	size_t n = b.len;
+	char *buf = drc == 0 ? ky_arena_strndup(req->arena, b.data ? b.data : "", n) : NULL;
+	ky_buf_free(&b);
+	if (!buf) {
 		ky_problem_err(req, resp, KY_ERR_NOMEM);
 		return;
 	}
-	buf[n] = '\0';
-	json_decref(j);
 	resp->status = status;
 	resp->content_type = "application/json; charset=utf-8";
 	resp->body = buf;

@@ -188,7 +188,9 @@ static enum MHD_Result queue(struct MHD_Connection *con, struct ky_req *req, str
 	if (resp->fd >= 0)
 		r = MHD_create_response_from_fd64(resp->fd_size, resp->fd);
 	else
-		r = MHD_create_response_from_buffer(resp->body_len, (void *)resp->body, MHD_RESPMEM_MUST_COPY);
+		/* Bodies live in the request arena or are static; the arena is freed only in on_completed,
+		 * after the response has been sent, so MHD need not copy them. */
+		r = MHD_create_response_from_buffer(resp->body_len, (void *)resp->body, MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
 	ky_http_security_headers(req, resp);
