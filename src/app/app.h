@@ -73,6 +73,9 @@ enum ky_action {
  * tenant id for municipality actions, an organization id for org actions). Denies by default;
  * every refusal is logged (event=authz.denied) without personal data. */
 bool ky_can(struct ky_req *req, enum ky_action act, int64_t scope_id);
+/* The same decision without logging a refusal: for choosing what to show (a staff-only field,
+ * a draft's visibility), never for refusing a request. */
+bool ky_can_quiet(struct ky_req *req, enum ky_action act, int64_t scope_id);
 /* Loads req->auth->roles (once). */
 enum ky_err ky_auth_load_roles(struct ky_req *req);
 /* Writes the right problem for a refusal: 401 when not logged in, 403 otherwise. */

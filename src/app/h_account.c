@@ -2,6 +2,7 @@
  * user's own profile, sessions, export and deletion. Every change and its audit entry commit in
  * one transaction; slow Argon2 hashing happens before the transaction starts. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -676,6 +677,48 @@ void ky_h_export(struct ky_req *req, struct ky_resp *resp)
 		ky_rows_free(r);
 	}
 	json_object_set_new(out, "activity", acts);
+	/* Everything else the person contributed or keeps in kyoso. Column kinds: 'i' integer,
+	 * 's' text; names in `names`, space-separated, in SELECT order. */
+	static const struct {
+		const char *key, *names, *kinds, *sql;
+	} own[] = {
+		{"ideas", "id theme_id title body state created_at", "iissii",
+		 "SELECT id, theme_id, title, body, state, created_at FROM delib_ideas WHERE author_id = ? ORDER BY id"},
+		{"comments", "id target_kind target_id stance body created_at", "isissi",
+		 "SELECT id, target_kind, target_id, stance, body, created_at FROM delib_comments"
+		 " WHERE author_id = ? AND deleted_at IS NULL ORDER BY id"},
+		{"supports", "idea_id created_at", "ii",
+		 "SELECT idea_id, created_at FROM delib_supports WHERE user_id = ? ORDER BY created_at"},
+		{"follows", "target_kind target_id created_at", "sii",
+		 "SELECT target_kind, target_id, created_at FROM follows WHERE user_id = ? ORDER BY created_at"},
+		{"notifications", "kind title url created_at read_at", "sssii",
+		 "SELECT kind, title, url, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id"},
+		{"reports", "content_kind content_id reason status created_at", "sissi",
+		 "SELECT content_kind, content_id, reason, status, created_at FROM moderation_reports"
+		 " WHERE reporter_id = ? ORDER BY id"},
+	};
+	for (size_t t = 0; t < KY_COUNT(own); t++) {
+		json_t *arr = json_array();
+		if (KY_QUERY(req->db, own[t].sql, &r, KY_VINT(uid)) == KY_OK) {
+			while (ky_rows_next(r) == 1) {
+				json_t *row = json_object();
+				const char *c = own[t].names;
+				for (int i = 0; own[t].kinds[i]; i++) {
+					size_t n = strcspn(c, " ");
+					char name[32];
+					snprintf(name, sizeof(name), "%.*s", (int)n, c);
+					c += n + (c[n] == ' ');
+					json_t *v = ky_rows_isnull(r, i)     ? json_null()
+						    : own[t].kinds[i] == 'i' ? json_integer(ky_rows_int(r, i))
+									     : json_string(ky_rows_text(r, i));
+					json_object_set_new(row, name, v);
+				}
+				json_array_append_new(arr, row);
+			}
+			ky_rows_free(r);
+		}
+		json_object_set_new(out, own[t].key, arr);
+	}
 	ky_resp_header(req, resp, "Content-Disposition",
 		       ky_arena_printf(req->arena, "attachment; filename=\"kyoso-export-%" PRId64 ".json\"", uid));
 	ky_resp_json(req, resp, 200, out);

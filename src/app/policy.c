@@ -60,7 +60,7 @@ static const char *act_name(enum ky_action act)
 	return "?";
 }
 
-bool ky_can(struct ky_req *req, enum ky_action act, int64_t scope_id)
+static bool decide(struct ky_req *req, enum ky_action act, int64_t scope_id)
 {
 	bool ok = false;
 	struct ky_auth *a = req->auth;
@@ -89,6 +89,18 @@ bool ky_can(struct ky_req *req, enum ky_action act, int64_t scope_id)
 			}
 		}
 	}
+	return ok;
+}
+
+bool ky_can_quiet(struct ky_req *req, enum ky_action act, int64_t scope_id)
+{
+	return decide(req, act, scope_id);
+}
+
+bool ky_can(struct ky_req *req, enum ky_action act, int64_t scope_id)
+{
+	bool ok = decide(req, act, scope_id);
+	struct ky_auth *a = req->auth;
 	if (!ok)
 		ky_log_warn("authz.denied", "action=%s route=%s user=%lld scope=%lld", act_name(act),
 			    req->route ? req->route : "-", a ? (long long)a->user_id : 0LL, (long long)scope_id);
