@@ -74,9 +74,18 @@ const size_t ky_app_nroutes = sizeof(ky_app_routes) / sizeof(ky_app_routes[0]);
  * lines and one row below. */
 extern const struct ky_route ky_delib_routes[];
 extern const size_t ky_delib_nroutes;
+extern const struct ky_route ky_comment_routes[];
+extern const size_t ky_comment_nroutes;
+extern const struct ky_route ky_draft_routes[];
+extern const size_t ky_draft_nroutes;
+extern const struct ky_route ky_survey_routes[];
+extern const size_t ky_survey_nroutes;
 
 const struct ky_route_table ky_route_tables[] = {
 	{ky_app_routes, &ky_app_nroutes},
 	{ky_delib_routes, &ky_delib_nroutes},
+	{ky_comment_routes, &ky_comment_nroutes},
+	{ky_draft_routes, &ky_draft_nroutes},
+	{ky_survey_routes, &ky_survey_nroutes},
 };
 const size_t ky_route_ntables = sizeof(ky_route_tables) / sizeof(ky_route_tables[0]);

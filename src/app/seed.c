@@ -84,6 +84,9 @@ static const struct demo_user demo_users[] = {
 	{"contact@wakaba-bus.example", "渡辺 翔（わかば交通）", "business_admin", "org:1"},
 };
 
+enum ky_err ky_delib_seed_demo(struct ky_db *db, int64_t kamome_id, int64_t wakaba_id, int64_t staff_user_id,
+			       int64_t resident_user_id);
+
 enum ky_err ky_seed_demo(struct ky_db *db, const struct ky_config *cfg, char *err, size_t errlen)
 {
 	int64_t have = 0;
@@ -139,6 +142,15 @@ enum ky_err ky_seed_demo(struct ky_db *db, const struct ky_config *cfg, char *er
 		rc = ky_role_grant(db, 0, uid, u->role, t, o, NULL);
 		if (!rc && !strcmp(u->email, "sato@city.kamome.example"))
 			rc = ky_role_grant(db, 0, uid, "facilitator", kamome, 0, NULL);
+	}
+	if (!rc) {
+		/* Deliberation: a process in each town, with themes, ideas and supports. */
+		int64_t staff_id = 0, resident_id = 0;
+		rc = ky_db_query_int(db, "SELECT id FROM users WHERE email = 'sato@city.kamome.example'", NULL, 0, &staff_id);
+		if (!rc)
+			rc = ky_db_query_int(db, "SELECT id FROM users WHERE email = 'haruka@example.jp'", NULL, 0, &resident_id);
+		if (!rc)
+			rc = ky_delib_seed_demo(db, kamome, wakaba, staff_id, resident_id);
 	}
 	if (!rc)
 		rc = ky_db_exec(db, "INSERT INTO kv_settings (key, value) VALUES ('demo', '1')", NULL, 0, NULL);
@@ -196,7 +208,8 @@ void ky_seed_print_logins(struct ky_db *db, const char *url)
 	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
 		const char *w = demo_users[i].where;
 		printf("  %-32s %-20s %s\n", demo_users[i].email, demo_users[i].role,
-		       !w ? "" : strncmp(w, "org:", 4) ? w : org_names[w[4] - '0']);
+		       !w ? "" : strncmp(w, "org:", 4) ? w
+						       : org_names[w[4] - '0']);
 	}
 	printf("Mails (verification, password reset) appear at %s/dev/outbox\n\n", url);
 	fflush(stdout);

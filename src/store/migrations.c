@@ -5,6 +5,11 @@
  * (NULLs would not be compared). Never edit a released migration: add a new one. */
 #include "store/db.h"
 
+extern const char ky_sql_comments_m4[]; /* src/modules/delib/comments_schema.c */
+extern const char ky_sql_drafts_m5[];   /* src/modules/delib/drafts_schema.c */
+/* src/modules/delib/surveys_sql.c */
+extern const char ky_sql_surveys[];
+
 const struct ky_migration ky_migrations[] = {
 	{1, "foundation",
 	 "CREATE TABLE kv_settings (\n"
@@ -227,6 +232,9 @@ const struct ky_migration ky_migrations[] = {
 	 ");\n"
 	 "CREATE INDEX notifications_user ON notifications(user_id, read_at, id);\n",
 	 NULL, NULL},
+	{4, "comments_moderation", ky_sql_comments_m4, NULL, NULL},
+	{5, "drafts_suggestions", ky_sql_drafts_m5, NULL, NULL},
+	{6, "surveys", ky_sql_surveys, NULL, NULL},
 	/* Migrations 4..6 are reserved for the deliberation parts: 4 comments/moderation,
 	 * 5 drafts, 6 surveys (each defines its SQL in its own file and adds its row here). */
 };

@@ -22,6 +22,7 @@ import { Outbox } from './pages/Outbox';
 import { NotFound } from './pages/NotFound';
 import { processRoutes } from './modules/process/routes';
 import { commentsRoutes } from './modules/comments/routes';
+import { NotificationsLink } from './modules/comments';
 import { draftsRoutes } from './modules/drafts/routes';
 import { surveysRoutes } from './modules/surveys/routes';
 
@@ -164,6 +165,11 @@ function Header({ lang, path }: { lang: string; path: string }) {
               </a>
             </li>
           ))}
+          {me && (
+            <li>
+              <NotificationsLink />
+            </li>
+          )}
         </ul>
       </nav>
     </header>

@@ -55,7 +55,7 @@ bool ky_delib_process(struct ky_req *req, struct ky_resp *resp, const char *slug
 	ky_rows_free(r);
 	if (found) {
 		/* Only ask the policy when it matters, so public reads log no refusals. */
-		p->staff = req->auth && ky_delib_is_staff(req, p->tenant_id);
+		p->staff = req->auth && ky_can_quiet(req, KY_ACT_DELIB_STAFF, p->tenant_id);
 		if (strcmp(p->status, "draft") != 0 || p->staff)
 			return true;
 	}

@@ -69,6 +69,9 @@ export function MunicipalityPage({ params }: { params: Params }) {
             <h2 id="muni-links">{t('muni.links')}</h2>
             <ul class="link-list">
               <li>
+                <a href={`/m/${encodeURIComponent(m.slug)}/processes`}>{t('process.listTitle')}</a>
+              </li>
+              <li>
                 <a href={`/audit?municipality=${encodeURIComponent(m.slug)}`}>{t('muni.auditLink', { name })}</a>
               </li>
               {isMunicipalityAdmin(me, m.slug) && (
