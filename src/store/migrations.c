@@ -235,7 +235,7 @@ const struct ky_migration ky_migrations[] = {
 	{4, "comments_moderation", ky_sql_comments_m4, NULL, NULL},
 	{5, "drafts_suggestions", ky_sql_drafts_m5, NULL, NULL},
 	{6, "surveys", ky_sql_surveys, NULL, NULL},
-	/* Migrations 4..6 are reserved for the deliberation parts: 4 comments/moderation,
-	 * 5 drafts, 6 surveys (each defines its SQL in its own file and adds its row here). */
+	/* Reserved for the next deliberation parts: 7 workshops, 8 result reports, 9 search,
+	 * 10 statistics (each defines its SQL in its own file and adds its row here, in order). */
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));

@@ -25,6 +25,10 @@ import { commentsRoutes } from './modules/comments/routes';
 import { NotificationsLink } from './modules/comments';
 import { draftsRoutes } from './modules/drafts/routes';
 import { surveysRoutes } from './modules/surveys/routes';
+import { workshopsRoutes } from './modules/workshops/routes';
+import { reportsRoutes } from './modules/reports/routes';
+import { searchRoutes } from './modules/search/routes';
+import { statsRoutes } from './modules/stats/routes';
 
 const routes: [string, ComponentType<{ params: Params }>][] = [
   ['/', Home],
@@ -42,6 +46,10 @@ const routes: [string, ComponentType<{ params: Params }>][] = [
   ...commentsRoutes,
   ...draftsRoutes,
   ...surveysRoutes,
+  ...workshopsRoutes,
+  ...reportsRoutes,
+  ...searchRoutes,
+  ...statsRoutes,
 ];
 
 function resolve(path: string): [ComponentType<{ params: Params }>, Params] {

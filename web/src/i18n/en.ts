@@ -4,6 +4,10 @@ import { processEn } from './modules/process.en';
 import { commentsEn } from './modules/comments.en';
 import { draftsEn } from './modules/drafts.en';
 import { surveysEn } from './modules/surveys.en';
+import { workshopsEn } from './modules/workshops.en';
+import { reportsEn } from './modules/reports.en';
+import { searchEn } from './modules/search.en';
+import { statsEn } from './modules/stats.en';
 
 const coreEn = {
   'site.name': 'kyoso 共創',
@@ -281,4 +285,4 @@ const coreEn = {
   'notFound.body': 'We could not find the page you were looking for. Please check the address.',
 };
 
-export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn };
+export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn, ...workshopsEn, ...reportsEn, ...searchEn, ...statsEn };

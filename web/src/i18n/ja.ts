@@ -7,6 +7,10 @@ import { processJa } from './modules/process.ja';
 import { commentsJa } from './modules/comments.ja';
 import { draftsJa } from './modules/drafts.ja';
 import { surveysJa } from './modules/surveys.ja';
+import { workshopsJa } from './modules/workshops.ja';
+import { reportsJa } from './modules/reports.ja';
+import { searchJa } from './modules/search.ja';
+import { statsJa } from './modules/stats.ja';
 
 const coreJa = {
   'site.name': 'kyoso 共創',
@@ -284,7 +288,7 @@ const coreJa = {
   'notFound.body': 'お探しのページは見つかりませんでした。アドレスが正しいかご確認ください。',
 } as const;
 
-export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa } as const;
+export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa, ...workshopsJa, ...reportsJa, ...searchJa, ...statsJa } as const;
 
 export type MessageKey = keyof typeof ja;
 export type Dictionary = { readonly [K in MessageKey]: string };

@@ -1,0 +1,3 @@
+// Japanese strings of the deliberation part "reports" (keys prefixed "reports."). Merged into ja.ts.
+export const reportsJa = {
+} as const;
