@@ -80,6 +80,14 @@ extern const struct ky_route ky_draft_routes[];
 extern const size_t ky_draft_nroutes;
 extern const struct ky_route ky_survey_routes[];
 extern const size_t ky_survey_nroutes;
+extern const struct ky_route ky_workshop_routes[];
+extern const size_t ky_workshop_nroutes;
+extern const struct ky_route ky_report_routes[];
+extern const size_t ky_report_nroutes;
+extern const struct ky_route ky_search_routes[];
+extern const size_t ky_search_nroutes;
+extern const struct ky_route ky_stats_routes[];
+extern const size_t ky_stats_nroutes;
 
 const struct ky_route_table ky_route_tables[] = {
 	{ky_app_routes, &ky_app_nroutes},
@@ -87,5 +95,9 @@ const struct ky_route_table ky_route_tables[] = {
 	{ky_comment_routes, &ky_comment_nroutes},
 	{ky_draft_routes, &ky_draft_nroutes},
 	{ky_survey_routes, &ky_survey_nroutes},
+	{ky_workshop_routes, &ky_workshop_nroutes},
+	{ky_report_routes, &ky_report_nroutes},
+	{ky_search_routes, &ky_search_nroutes},
+	{ky_stats_routes, &ky_stats_nroutes},
 };
 const size_t ky_route_ntables = sizeof(ky_route_tables) / sizeof(ky_route_tables[0]);

@@ -9,6 +9,9 @@ extern const char ky_sql_comments_m4[]; /* src/modules/delib/comments_schema.c *
 extern const char ky_sql_drafts_m5[];   /* src/modules/delib/drafts_schema.c */
 /* src/modules/delib/surveys_sql.c */
 extern const char ky_sql_surveys[];
+extern const char ky_sql_workshops_m7[]; /* src/modules/delib/workshops_sql.c */
+extern const char ky_sql_reports_m8[];   /* src/modules/delib/reports_schema.c */
+extern const char ky_sql_stats_m10[];    /* src/modules/delib/stats_schema.c */
 
 const struct ky_migration ky_migrations[] = {
 	{1, "foundation",
@@ -235,6 +238,9 @@ const struct ky_migration ky_migrations[] = {
 	{4, "comments_moderation", ky_sql_comments_m4, NULL, NULL},
 	{5, "drafts_suggestions", ky_sql_drafts_m5, NULL, NULL},
 	{6, "surveys", ky_sql_surveys, NULL, NULL},
+	{7, "workshops", ky_sql_workshops_m7, NULL, NULL},
+	{8, "result_reports", ky_sql_reports_m8, NULL, NULL},
+	{10, "stats_export_keys", ky_sql_stats_m10, NULL, NULL},
 	/* Reserved for the next deliberation parts: 7 workshops, 8 result reports, 9 search,
 	 * 10 statistics (each defines its SQL in its own file and adds its row here, in order). */
 };

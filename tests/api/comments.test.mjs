@@ -371,7 +371,7 @@ describe('follows and notifications', () => {
 		assert.equal(mine.length, 1, `one notification though b is also a follower: ${n.text}`);
 		assert.equal(mine[0].kind, 'reply');
 		assert.match(mine[0].title, /返信/);
-		assert.match(mine[0].url, new RegExp(`/m/kamome/processes/${ids.open.pid}/themes/${ids.open.theme}/ideas/${ids.idea2}#comment-${rep.id}`));
+		assert.match(mine[0].url, new RegExp(`/m/kamome/processes/${ids.open.pid}/ideas/${ids.idea2}#comment-${rep.id}`));
 		assert.equal(n.body.unread_count, b0 + 1);
 		// the idea's author hears of both comments
 		const au = await as.author.get(`${A}/me/notifications`);

@@ -95,7 +95,15 @@ static enum ky_err load_row(struct ky_req *req, struct ky_ctarget *t, int64_t *p
 			      " JOIN delib_draft_sections s ON s.id = pa.section_id JOIN tenants tn ON tn.id = d.tenant_id WHERE pa.id = ?",
 			      &r, KY_VINT(t->id));
 		break;
-	case KY_CK_REPORT: /* result reports: add the lookup here when their tables land */
+	case KY_CK_REPORT:
+		/* A result report (結果報告, reports.c; added by the reports part): visible only once
+		 * published; the process check in the caller covers the process's own visibility. */
+		rc = KY_QUERY(req->db,
+			      "SELECT r.process_id, r.tenant_id, 0, p.title, NULL, NULL, '', 0, tn.slug FROM delib_reports r"
+			      " JOIN delib_processes p ON p.id = r.process_id JOIN tenants tn ON tn.id = r.tenant_id"
+			      " WHERE r.id = ? AND r.status = 'published'",
+			      &r, KY_VINT(t->id));
+		break;
 	default:
 		return KY_ERR_NOT_FOUND;
 	}
@@ -173,18 +181,15 @@ bool ky_ctarget_resolve(struct ky_req *req, struct ky_resp *resp, const char *sl
 const char *ky_ctarget_url(struct ky_req *req, const struct ky_ctarget *t)
 {
 	const char *base = ky_arena_printf(req->arena, "/m/%s/processes/%" PRId64, t->p.tenant_slug, t->p.id);
-	struct ky_rows *r = NULL;
-	int64_t theme = 0;
 	enum ky_ckind k = t->kind == KY_CK_COMMENT ? t->on_kind : t->kind;
 	int64_t id = t->kind == KY_CK_COMMENT ? t->on_id : t->id;
 	if (k == KY_CK_THEME)
 		return ky_arena_printf(req->arena, "%s/themes/%" PRId64, base, id);
-	if (k == KY_CK_IDEA && KY_QUERY(req->db, "SELECT theme_id FROM delib_ideas WHERE id = ?", &r, KY_VINT(id)) == KY_OK) {
-		if (ky_rows_next(r) == 1)
-			theme = ky_rows_int(r, 0);
-		ky_rows_free(r);
-		return ky_arena_printf(req->arena, "%s/themes/%" PRId64 "/ideas/%" PRId64, base, theme, id);
-	}
+	if (k == KY_CK_REPORT)
+		return ky_arena_printf(req->arena, "%s/report", base);
+	/* The web UI's idea page is /m/{slug}/processes/{pid}/ideas/{id}. */
+	if (k == KY_CK_IDEA)
+		return ky_arena_printf(req->arena, "%s/ideas/%" PRId64, base, id);
 	return base;
 }
 

@@ -192,6 +192,18 @@ export function ProcessPage({ params }: { params: Params }) {
               <li>
                 <a href={`${procUrl(slug, proc.id)}/surveys`}>{t('process.surveysLink')}</a>
               </li>
+              <li>
+                <a href={`${procUrl(slug, proc.id)}/report`}>{t('reports.title')}</a>
+              </li>
+              <li>
+                <a href={`/m/${enc(slug)}/search`}>{t('search.link')}</a>
+              </li>
+              <li>
+                <a href={`${procUrl(slug, proc.id)}/workshops`}>{t('workshops.processLink')}</a>
+              </li>
+              <li>
+                <a href={`${procUrl(slug, proc.id)}/stats`}>{t('stats.processLink')}</a>
+              </li>
             </ul>
           </section>
           <section aria-labelledby="pr-themes">

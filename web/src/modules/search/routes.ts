@@ -1,5 +1,6 @@
 // Pages of the deliberation part "search", registered in App.tsx.
 import type { ComponentType } from 'preact';
 import type { Params } from '../../router';
+import { SearchPage } from './pages';
 
-export const searchRoutes: [string, ComponentType<{ params: Params }>][] = [];
+export const searchRoutes: [string, ComponentType<{ params: Params }>][] = [['/m/:slug/search', SearchPage]];
