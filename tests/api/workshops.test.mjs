@@ -218,6 +218,11 @@ describe('workshops', () => {
 		const c = await as.staff.post(url, { kind: 'comment', theme_id: tid, idea_id: i.body.id, body: '賛成です', stance: '賛成' });
 		assertStatus(c, 201);
 		assert.equal(srv.sql(`SELECT source || ':' || stance || ':' || workshop_id FROM delib_comments WHERE id = ${c.body.id}`), `workshop:for:${w.id}`);
+		// The idea's public thread shows the comment as said at the workshop.
+		const thread = await as.anon.get(`${A}/municipalities/kamome/comments?target=idea:${i.body.id}`);
+		assertStatus(thread, 200);
+		const flat = JSON.stringify(thread.body);
+		assert.ok(flat.includes('"source":"workshop"'), `thread marks the workshop comment: ${flat.slice(0, 400)}`);
 		assertProblem(await as.staff.post(url, { kind: 'comment', theme_id: tid, body: 'x', stance: 'maybe' }), 400, 'validation', { field: 'stance' });
 		assertProblem(await as.staff.post(url, { kind: 'idea', theme_id: 999999, title: 't', body: 'b' }), 400, 'validation', { field: 'theme_id' });
 		assertProblem(await as.staff.post(url, { kind: 'idea', theme_id: tid, body: 'b' }), 400, 'validation', { field: 'title' });

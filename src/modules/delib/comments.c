@@ -247,10 +247,10 @@ static bool parse_target(struct ky_req *req, struct ky_resp *resp, const char *s
 
 /* columns: 0 id, 1 parent_id, 2 reply_to_id, 3 depth, 4 author_id, 5 stance, 6 body, 7 body_html,
  * 8 is_staff, 9 created_at, 10 updated_at, 11 edited_at, 12 deleted_at, 13 hidden_at,
- * 14 hidden_reason, 15 display_name, 16 user deleted_at */
+ * 14 hidden_reason, 15 display_name, 16 user deleted_at, 17 source (online | workshop) */
 #define COMMENT_COLS \
 	"c.id, c.parent_id, c.reply_to_id, c.depth, c.author_id, c.stance, c.body, c.body_html, c.is_staff, c.created_at," \
-	" c.updated_at, c.edited_at, c.deleted_at, c.hidden_at, c.hidden_reason, u.display_name, u.deleted_at"
+	" c.updated_at, c.edited_at, c.deleted_at, c.hidden_at, c.hidden_reason, u.display_name, u.deleted_at, c.source"
 
 static json_t *comment_json(struct ky_req *req, struct ky_rows *r)
 {
@@ -287,6 +287,9 @@ static json_t *comment_json(struct ky_req *req, struct ky_rows *r)
 	json_object_set_new(o, "author",
 			    json_pack("{s:s}", "name", ky_author_name(req, ky_rows_text(r, 15), !author || !ky_rows_isnull(r, 16))));
 	json_object_set_new(o, "is_staff", json_boolean(ky_rows_int(r, 8) != 0));
+	/* Said at a workshop and recorded by staff (workshops part): shown as such, not as the
+	 * staff member's own opinion. */
+	json_object_set_new(o, "source", json_string(ky_rows_text(r, 17) ? ky_rows_text(r, 17) : "online"));
 	json_object_set_new(o, "edited", json_boolean(!ky_rows_isnull(r, 11)));
 	json_object_set_new(o, "updated_at", json_integer(ky_rows_int(r, 10)));
 	json_object_set_new(o, "mine", json_boolean(req->auth && author && req->auth->user_id == author));

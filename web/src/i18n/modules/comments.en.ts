@@ -2,6 +2,7 @@
 import type { commentsJa } from './comments.ja';
 
 export const commentsEn: { readonly [K in keyof typeof commentsJa]: string } = {
+  'comments.workshopBadge': 'Said at a workshop',
   'comments.heading': 'Comments ({n})',
   'comments.summary': '{for} for, {against} against, {neutral} neutral',
   'comments.stance.for': 'For',

@@ -1,5 +1,6 @@
 // Japanese strings of the deliberation part "comments" (keys prefixed "comments."). Merged into ja.ts.
 export const commentsJa = {
+  'comments.workshopBadge': 'ワークショップでの発言',
   'comments.heading': 'ご意見（{n}件）',
   'comments.summary': '賛成 {for}件・反対 {against}件・中立 {neutral}件',
   'comments.stance.for': '賛成',

@@ -132,7 +132,11 @@ function CommentItem({ ctx, c }: { ctx: Ctx; c: Comment }) {
         <p class="comment-meta">
           <StanceLabel stance={c.stance} />
           <span class="comment-author">{name}</span>
-          {c.is_staff && <span class="badge badge-ok">{t('comments.staffBadge')}</span>}
+          {c.source === 'workshop' ? (
+            <span class="badge">{t('comments.workshopBadge')}</span>
+          ) : (
+            c.is_staff && <span class="badge badge-ok">{t('comments.staffBadge')}</span>
+          )}
           <span class="muted">
             <Time ms={c.created_at} />
             {c.edited && <> ・{t('comments.edited')}</>}

@@ -18,6 +18,8 @@ export interface Comment {
   stance: Stance | null;
   author: { name: string } | null;
   is_staff: boolean;
+  /** 'workshop' when staff recorded what was said at a workshop. */
+  source?: 'online' | 'workshop';
   edited: boolean;
   mine: boolean;
   replies: Comment[];
