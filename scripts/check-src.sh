@@ -137,7 +137,7 @@ if [ ${#fmt_files[@]} -gt 0 ]; then
 			echo "check-src: warning: $n lines over 100 columns (not an error):"
 			printf '%s\n' "$long" | sed 's/^/  /'
 		else
-			worst=$(printf '%s\n' "$long" | sort -t: -k3 -n -r | head -n1)
+			worst=$(printf '%s\n' "$long" | sort -t: -k3 -n -r | sed -n 1p) # sed reads all input: no SIGPIPE under pipefail
 			echo "check-src: warning: $n lines over 100 columns (not an error; longest $worst;" \
 				"list them with KY_CHECK_LONG_LINES=1)"
 		fi
