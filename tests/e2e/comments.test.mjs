@@ -51,6 +51,17 @@ async function post(page, stance, text) {
   await page.getByRole('status').filter({ hasText: 'ご意見を投稿しました。' }).waitFor();
 }
 
+/* Searches the municipality and returns the text of the results list. */
+async function searchText(page, word) {
+  await goto(page, '/m/kamome/search');
+  const form = page.getByRole('search', { name: 'サイト内検索' });
+  await form.getByLabel('検索する言葉').fill(word);
+  await form.getByRole('button', { name: '検索' }).click();
+  await page.getByRole('status').filter({ hasText: new RegExp(`「${word}」(の検索結果は\\d+件|に一致するものは見つかりませんでした)`) }).waitFor();
+  await checkPage(page, `検索（${word}）`);
+  return page.locator('main').innerText();
+}
+
 test('賛成のコメント、反対の返信、通報、非表示、お知らせ', async () => {
   // A second resident who will reply.
   const email = uniqueEmail('hantai');
@@ -103,6 +114,9 @@ test('賛成のコメント、反対の返信、通報、非表示、お知ら�
     await dialog.getByRole('button', { name: '通報する' }).click();
     await a.page.getByRole('status').filter({ hasText: '通報を受け付けました' }).waitFor();
 
+    // Before it is hidden, the reply can be found by search.
+    assert.match(await searchText(a.page, '維持管理'), /維持管理の費用/, 'search finds the reply before it is hidden');
+
     // 4. Staff hides it with a reason in the moderation queue.
     await login(s.page, DEMO.kamomeStaff);
     await goto(s.page, '/m/kamome/moderation');
@@ -124,6 +138,8 @@ test('賛成のコメント、反対の返信、通報、非表示、お知ら�
     assert.equal(await b.page.getByText('維持管理の費用').count(), 0, 'the hidden text is gone');
     assert.match(await b.page.locator('.comments-summary').innerText(), /反対 0件/);
     await checkPage(b.page, '意見ページ（非表示後）');
+    // ...and it has vanished from search.
+    assert.doesNotMatch(await searchText(b.page, '維持管理'), /維持管理の費用/, 'hidden reply gone from search');
 
     // 6. はるか's inbox shows the reply notification... which was hidden, so it is gone;
     //    a second, visible reply produces one that stays.
