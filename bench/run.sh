@@ -95,7 +95,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 40000))
+		# Below the kernel's ephemeral range (32768+): wrk's own client sockets take ports there,
+		# and a restarted server could then find its port taken.
+		p=$((20000 + RANDOM % 12000))
 		port_in_use "$p" || {
 			echo "$p"
 			return

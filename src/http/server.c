@@ -94,9 +94,14 @@ void ky_http_security_headers(struct ky_req *req, struct ky_resp *resp)
 		       "form-action 'self'; object-src 'none'");
 	ky_resp_header(req, resp, "X-Content-Type-Options", "nosniff");
 	ky_resp_header(req, resp, "Referrer-Policy", "same-origin");
-	ky_resp_header(req, resp, "X-Frame-Options", "DENY");
-	ky_resp_header(req, resp, "Cross-Origin-Opener-Policy", "same-origin");
-	ky_resp_header(req, resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	/* These only act on documents a browser renders; JSON and assets do without them (each
+	 * header costs allocations in libmicrohttpd on every response). CSP's frame-ancestors
+	 * already forbids framing everywhere. */
+	if (resp->content_type && !strncmp(resp->content_type, "text/html", 9)) {
+		ky_resp_header(req, resp, "X-Frame-Options", "DENY");
+		ky_resp_header(req, resp, "Cross-Origin-Opener-Policy", "same-origin");
+		ky_resp_header(req, resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	}
 	if (req->secure)
 		ky_resp_header(req, resp, "Strict-Transport-Security", "max-age=31536000");
 }
