@@ -2,7 +2,7 @@
  *
  * Output is UTF-8 with a byte order mark (so spreadsheet software in Japan opens it as UTF-8),
  * CRLF line ends, and fields quoted when they hold a comma, quote, CR or LF (quotes doubled).
- * Surveys (surveys_results.c) keep their own copy today and could switch to this one. */
+ * Used by the survey downloads (surveys_results.c) and the open-data exports (stats_export.c). */
 #ifndef KY_DELIB_CSV_H
 #define KY_DELIB_CSV_H
 

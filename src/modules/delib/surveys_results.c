@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/time.h"
+#include "modules/delib/csv.h"
 #include "modules/delib/surveys.h"
 
 /* One stored response as the aggregations see it. answers is the stored JSON text (normalised by
@@ -499,92 +500,12 @@ out:
 
 /* ---- CSV ---- */
 
-/* Appends one RFC 4180 field: quoted when it holds a comma, quote, CR or LF. formula_guard:
- * prefix ' to values Excel would run as a formula (user text only). */
-static void csv_field(struct ky_buf *b, const char *s, bool first, bool formula_guard)
-{
-	if (!first)
-		ky_buf_puts(b, ",");
-	if (!s)
-		s = "";
-	bool guard = formula_guard && s[0] && strchr("=+-@\t\r", s[0]);
-	bool q = guard || strpbrk(s, ",\"\r\n") != NULL;
-	if (!q) {
-		ky_buf_puts(b, s);
-		return;
-	}
-	ky_buf_puts(b, "\"");
-	if (guard)
-		ky_buf_puts(b, "'");
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			ky_buf_puts(b, "\"\"");
-		else
-			ky_buf_append(b, p, 1);
-	}
-	ky_buf_puts(b, "\"");
-}
-
-static void csv_int(struct ky_buf *b, int64_t v, bool first)
-{
-	char t[32];
-	snprintf(t, sizeof(t), "%" PRId64, v);
-	csv_field(b, t, first, false);
-}
-
+/* CSV writing is shared with the open-data exports (csv.h); one decimal for percentages. */
 static void csv_num(struct ky_buf *b, double v, bool first)
 {
 	char t[48];
 	snprintf(t, sizeof(t), "%.1f", v);
-	csv_field(b, t, first, false);
-}
-
-/* Percent-encodes s for filename*=UTF-8''... (RFC 8187 attr-chars kept). */
-static const char *pct_encode(struct ky_req *req, const char *s)
-{
-	size_t n = strlen(s);
-	char *o = ky_arena_alloc(req->arena, n * 3 + 1), *p = o;
-	if (!o)
-		return "";
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		    strchr("!#$&+-.^_`|~", *c))
-			*p++ = (char)*c;
-		else
-			p += snprintf(p, 4, "%%%02X", *c);
-	}
-	*p = '\0';
-	return o;
-}
-
-/* Sends the CSV in b as an attachment. The body goes out from an unlinked temporary file, so a
- * large export does not have to fit in the request arena. */
-static void send_csv(struct ky_req *req, struct ky_resp *resp, struct ky_buf *b, const char *ascii_name,
-		     const char *utf8_name)
-{
-	FILE *f = tmpfile();
-	int fd = -1;
-	if (f && (b->len == 0 || fwrite(b->data, 1, b->len, f) == b->len) && fflush(f) == 0) {
-		fd = dup(fileno(f));
-		if (fd >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (fd < 0) {
-		ky_problem_err(req, resp, KY_ERR_IO);
-		return;
-	}
-	ky_resp_header(req, resp, "Content-Disposition",
-		       ky_arena_printf(req->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii_name,
-				       pct_encode(req, utf8_name)));
-	ky_resp_header(req, resp, "Cache-Control", "no-store");
-	resp->status = 200;
-	resp->content_type = "text/csv; charset=utf-8";
-	resp->fd = fd;
-	resp->fd_size = b->len;
+	ky_csv_field(b, t, first, false);
 }
 
 static const char *type_ja(const char *t)
@@ -619,7 +540,7 @@ void ky_h_survey_results_csv(struct ky_req *req, struct ky_resp *resp)
 	ky_buf_puts(&b, "\xEF\xBB\xBF");
 	const char *hdr[] = {"設問番号", "設問", "種類", "項目", "件数", "割合(%)", "平均", "回答者数"};
 	for (size_t i = 0; i < KY_COUNT(hdr); i++)
-		csv_field(&b, hdr[i], i == 0, false);
+		ky_csv_field(&b, hdr[i], i == 0, false);
 	ky_buf_puts(&b, "\r\n");
 	for (size_t qi = 0; qi < json_array_size(s.questions); qi++) {
 		json_t *x = question_result(&s, &acc[qi], qi, false);
@@ -631,46 +552,46 @@ void ky_h_survey_results_csv(struct ky_req *req, struct ky_resp *resp)
 		if (!items)
 			items = json_object_get(x, "items");
 		if (!items) { /* free text: the count only */
-			csv_int(&b, (int64_t)qi + 1, true);
-			csv_field(&b, text, false, true);
-			csv_field(&b, type_ja(type), false, false);
-			csv_field(&b, "（自由記述）", false, false);
-			csv_int(&b, answered, false);
-			csv_field(&b, "", false, false);
-			csv_field(&b, "", false, false);
-			csv_int(&b, answered, false);
+			ky_csv_int(&b, (int64_t)qi + 1, true);
+			ky_csv_field(&b, text, false, true);
+			ky_csv_field(&b, type_ja(type), false, false);
+			ky_csv_field(&b, "（自由記述）", false, false);
+			ky_csv_int(&b, answered, false);
+			ky_csv_field(&b, "", false, false);
+			ky_csv_field(&b, "", false, false);
+			ky_csv_int(&b, answered, false);
 			ky_buf_puts(&b, "\r\n");
 		}
 		for (size_t k = 0; items && k < json_array_size(items); k++) {
 			json_t *it = json_array_get(items, k);
-			csv_int(&b, (int64_t)qi + 1, true);
-			csv_field(&b, text, false, true);
-			csv_field(&b, type_ja(type), false, false);
-			csv_field(&b, ky_json_str(it, "label"), false, true);
+			ky_csv_int(&b, (int64_t)qi + 1, true);
+			ky_csv_field(&b, text, false, true);
+			ky_csv_field(&b, type_ja(type), false, false);
+			ky_csv_field(&b, ky_json_str(it, "label"), false, true);
 			if (!strcmp(type, "ranking")) {
 				csv_num(&b, json_real_value(json_object_get(it, "score")), false); /* Borda score */
-				csv_field(&b, "", false, false);
+				ky_csv_field(&b, "", false, false);
 				json_t *mr = json_object_get(it, "mean_rank");
 				if (json_is_number(mr))
 					csv_num(&b, json_number_value(mr), false);
 				else
-					csv_field(&b, "", false, false);
+					ky_csv_field(&b, "", false, false);
 			} else {
-				csv_int(&b, json_integer_value(json_object_get(it, "count")), false);
+				ky_csv_int(&b, json_integer_value(json_object_get(it, "count")), false);
 				csv_num(&b, json_number_value(json_object_get(it, "percent")), false);
 				json_t *mean = json_object_get(x, "mean");
 				if (k == 0 && json_is_number(mean))
 					csv_num(&b, json_number_value(mean), false);
 				else
-					csv_field(&b, "", false, false);
+					ky_csv_field(&b, "", false, false);
 			}
-			csv_int(&b, answered, false);
+			ky_csv_int(&b, answered, false);
 			ky_buf_puts(&b, "\r\n");
 		}
 		json_decref(x);
 	}
-	send_csv(req, resp, &b, ky_arena_printf(req->arena, "survey-%" PRId64 "-results.csv", s.id),
-		 ky_arena_printf(req->arena, "%s_集計.csv", s.title));
+	ky_csv_send(req, resp, &b, ky_arena_printf(req->arena, "survey-%" PRId64 "-results.csv", s.id),
+		    ky_arena_printf(req->arena, "%s_集計.csv", s.title));
 out:
 	ky_buf_free(&b);
 	acc_free(acc, json_array_size(s.questions));
@@ -689,10 +610,10 @@ static enum ky_err raw_row(const struct resp_row *row, void *vctx)
 	struct raw_ctx *c = vctx;
 	size_t nq = json_array_size(c->s->questions);
 	json_t *answers = json_loads(row->answers, 0, NULL);
-	csv_field(c->b, row->key, true, false);
-	csv_field(c->b, row->paper ? "紙" : "オンライン", false, false);
-	csv_field(c->b, row->age >= 0 ? ky_survey_age_bands[row->age] : "", false, false);
-	csv_field(c->b, row->district >= 0 ? c->districts[row->district] : "", false, true);
+	ky_csv_field(c->b, row->key, true, false);
+	ky_csv_field(c->b, row->paper ? "紙" : "オンライン", false, false);
+	ky_csv_field(c->b, row->age >= 0 ? ky_survey_age_bands[row->age] : "", false, false);
+	ky_csv_field(c->b, row->district >= 0 ? c->districts[row->district] : "", false, true);
 	for (size_t qi = 0; qi < nq; qi++) {
 		json_t *q = json_array_get(c->s->questions, qi), *a = json_array_get(answers, qi);
 		json_t *choices = json_object_get(q, "choices");
@@ -722,7 +643,7 @@ static enum ky_err raw_row(const struct resp_row *row, void *vctx)
 			}
 			v = c->cell.data ? c->cell.data : "";
 		}
-		csv_field(c->b, v, false, true);
+		ky_csv_field(c->b, v, false, true);
 	}
 	json_decref(answers);
 	return ky_buf_puts(c->b, "\r\n");
@@ -752,14 +673,14 @@ void ky_h_survey_responses_csv(struct ky_req *req, struct ky_resp *resp)
 	for (size_t i = 0; i < nd; i++)
 		c.districts[i] = json_string_value(json_array_get(s.districts, i));
 	ky_buf_puts(&b, "\xEF\xBB\xBF");
-	csv_field(&b, "回答者キー", true, false);
-	csv_field(&b, "回答方法", false, false);
-	csv_field(&b, "年代", false, false);
-	csv_field(&b, "地区", false, false);
+	ky_csv_field(&b, "回答者キー", true, false);
+	ky_csv_field(&b, "回答方法", false, false);
+	ky_csv_field(&b, "年代", false, false);
+	ky_csv_field(&b, "地区", false, false);
 	for (size_t qi = 0; qi < nq; qi++)
-		csv_field(&b,
-			  ky_arena_printf(req->arena, "Q%zu %s", qi + 1, ky_json_str(json_array_get(s.questions, qi), "text")),
-			  false, true);
+		ky_csv_field(&b,
+			     ky_arena_printf(req->arena, "Q%zu %s", qi + 1, ky_json_str(json_array_get(s.questions, qi), "text")),
+			     false, true);
 	ky_buf_puts(&b, "\r\n");
 	struct row_counts cnt;
 	enum ky_err rc = each_row(req, &s, true, raw_row, &c, &cnt);
@@ -767,8 +688,8 @@ void ky_h_survey_responses_csv(struct ky_req *req, struct ky_resp *resp)
 		ky_problem_err(req, resp, rc);
 		goto out;
 	}
-	send_csv(req, resp, &b, ky_arena_printf(req->arena, "survey-%" PRId64 "-responses.csv", s.id),
-		 ky_arena_printf(req->arena, "%s_回答一覧.csv", s.title));
+	ky_csv_send(req, resp, &b, ky_arena_printf(req->arena, "survey-%" PRId64 "-responses.csv", s.id),
+		    ky_arena_printf(req->arena, "%s_回答一覧.csv", s.title));
 out:
 	ky_buf_free(&c.cell);
 	ky_buf_free(&b);
