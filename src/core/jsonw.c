@@ -92,47 +92,55 @@ void ky_jw_arr_end(struct ky_jw *w)
 	close_(w, ']');
 }
 
-static void raw_str(struct ky_jw *w, const char *s)
+/* Writes one escape for byte c (which needs one). */
+static void put_escape(struct ky_jw *w, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
+	char esc[6] = {'\\', 0, 0, 0, 0, 0};
+	size_t n = 2;
+	switch (c) {
+	case '"': esc[1] = '"'; break;
+	case '\\': esc[1] = '\\'; break;
+	case '\n': esc[1] = 'n'; break;
+	case '\r': esc[1] = 'r'; break;
+	case '\t': esc[1] = 't'; break;
+	case '\b': esc[1] = 'b'; break;
+	case '\f': esc[1] = 'f'; break;
+	default:
+		esc[1] = 'u';
+		esc[2] = '0';
+		esc[3] = '0';
+		esc[4] = hex[c >> 4];
+		esc[5] = hex[c & 15];
+		n = 6;
+	}
+	put(w, esc, n);
+}
+
+/* Plain 8-byte blocks are skipped with one check; a block the check flags (or the short tail)
+ * is walked byte by byte once, so text with many quotes or newlines (HTML) costs no rescans. */
+static void raw_str(struct ky_jw *w, const char *s)
+{
 	put(w, "\"", 1);
-	const char *run = s;
-	size_t len = strlen(s);
-	const char *end = s + len;
-	for (const char *p = s; p < end; p++) {
-		while (end - p >= 8) {
+	const char *run = s, *p = s, *end = s + strlen(s);
+	while (p < end) {
+		if (end - p >= 8) {
 			uint64_t x;
 			memcpy(&x, p, 8);
-			if (needs_escape8(x))
-				break;
-			p += 8;
+			if (!needs_escape8(x)) {
+				p += 8;
+				continue;
+			}
 		}
-		if (p >= end)
-			break;
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(w, run, (size_t)(p - run));
-		char esc[6] = {'\\', 0, 0, 0, 0, 0};
-		size_t n = 2;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			n = 6;
+		const char *stop = end - p >= 8 ? p + 8 : end;
+		for (; p < stop; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (c >= 0x20 && c != '"' && c != '\\')
+				continue;
+			put(w, run, (size_t)(p - run));
+			put_escape(w, c);
+			run = p + 1;
 		}
-		put(w, esc, n);
-		run = p + 1;
 	}
 	put(w, run, (size_t)(end - run));
 	put(w, "\"", 1);
