@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/writer.h"
 #include "auth/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -226,8 +227,13 @@ static int cmd_serve(struct ky_config *cfg)
 		ky_db_close(db);
 		return die("cannot start the mail sender thread");
 	}
+	if (cfg->group_commit && ky_writer_start(cfg->db, 1024, &app.writer, err, sizeof(err))) {
+		ky_db_close(db);
+		return die(err);
+	}
 	struct ky_http_server *srv = NULL;
 	if (ky_http_start(&o, &srv, err, sizeof(err))) {
+		ky_writer_stop(app.writer);
 		ky_db_close(db);
 		return die(err);
 	}
@@ -243,6 +249,7 @@ static int cmd_serve(struct ky_config *cfg)
 	sigwait(&set, &sig);
 	ky_log_info("server.stopping", "signal=%d in_flight=%u", sig, ky_http_in_flight(srv));
 	ky_http_drain(srv, (unsigned)cfg->shutdown_grace_seconds);
+	ky_writer_stop(app.writer); /* after the drain: deferred replies still need it */
 	ky_mailer_stop(&app.cfg);
 	ky_log_info("server.stopped", "clean=1");
 	return 0;

@@ -2,12 +2,14 @@
  * session, CSRF and login checks before a handler runs. Also owns per-thread DB connections. */
 #include "app/app.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "app/writer.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -98,6 +100,14 @@ static void ops(struct ky_app *app, struct ky_req *req, struct ky_resp *resp)
 		      "kyoso_process_start_time_seconds %.3f\n",
 		      KY_VERSION, strncmp(app->cfg.db, "postgres", 8) == 0 ? "postgresql" : "sqlite",
 		      (double)app->started_at_ms / 1000.0);
+	uint64_t batches, nops;
+	ky_writer_stats(app->writer, &batches, &nops);
+	ky_buf_printf(&b,
+		      "# HELP kyoso_group_commit_batches_total Transactions committed by the group-commit writer.\n"
+		      "# TYPE kyoso_group_commit_batches_total counter\nkyoso_group_commit_batches_total %" PRIu64 "\n"
+		      "# HELP kyoso_group_commit_ops_total Writes applied by the group-commit writer.\n"
+		      "# TYPE kyoso_group_commit_ops_total counter\nkyoso_group_commit_ops_total %" PRIu64 "\n",
+		      batches, nops);
 	char *body = ky_arena_strndup(req->arena, b.data ? b.data : "", b.len);
 	ky_buf_free(&b);
 	ky_resp_text(req, resp, 200, "text/plain; version=0.0.4; charset=utf-8", body ? body : "");

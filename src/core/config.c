@@ -58,6 +58,8 @@ const struct ky_config_def ky_config_defs[] = {
 	 "lifetime of e-mail verification and password reset links"},
 	{"trust_proxy", KY_CFG_BOOL, B(trust_proxy), "false", 0, 0, NULL,
 	 "trust X-Forwarded-For/-Proto from a reverse proxy"},
+	{"group_commit", KY_CFG_BOOL, B(group_commit), "true", 0, 0, NULL,
+	 "commit small writes (supports) together: one durable commit for many requests"},
 };
 const size_t ky_config_ndefs = sizeof(ky_config_defs) / sizeof(ky_config_defs[0]);
 

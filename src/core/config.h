@@ -41,6 +41,7 @@ struct ky_config {
 	int64_t rate_window_seconds;
 	int64_t token_ttl_seconds;
 	bool trust_proxy;
+	bool group_commit;
 };
 
 enum ky_config_type {

@@ -32,6 +32,8 @@ struct ky_query {
 	int n;
 };
 
+struct ky_defer;
+
 struct ky_req {
 	struct ky_arena *arena;
 	struct ky_app *app;
@@ -60,6 +62,9 @@ struct ky_resp {
 	struct ky_header *headers;
 	int fd; /* when >= 0, the body is this file (size fd_size); the adapter closes it */
 	uint64_t fd_size;
+	/* Set by ky_resp_defer(): the reply is finished later, by another thread. */
+	void (*defer_start)(struct ky_defer *d, void *arg);
+	void *defer_arg;
 };
 
 typedef void (*ky_handler_fn)(struct ky_req *req, struct ky_resp *resp);
@@ -134,6 +139,18 @@ struct ky_jw;
  * in error state gives a 500 problem. */
 void ky_resp_jw(struct ky_req *req, struct ky_resp *resp, int status, struct ky_jw *w);
 void ky_resp_text(struct ky_req *req, struct ky_resp *resp, int status, const char *ctype, const char *body);
+/* Deferred replies (for work done by another thread, e.g. the group-commit writer).
+ *
+ * A handler calls ky_resp_defer() instead of writing a response and returns. The adapter then
+ * suspends the connection (its pool thread goes on serving other connections) and calls
+ * start(d, arg) on the same thread. From then on the owner of d fills ky_defer_req(d) /
+ * ky_defer_resp(d) with the ky_resp_* helpers (the request arena is the owner's until then) and
+ * calls ky_defer_finish(d) exactly once, from any thread; the reply is sent then. Requests with a
+ * deferred reply count as in flight: the server drains them before it stops. */
+void ky_resp_defer(struct ky_resp *resp, void (*start)(struct ky_defer *d, void *arg), void *arg);
+struct ky_req *ky_defer_req(struct ky_defer *d);
+struct ky_resp *ky_defer_resp(struct ky_defer *d);
+void ky_defer_finish(struct ky_defer *d);
 /* 204 No Content. */
 void ky_resp_empty(struct ky_req *req, struct ky_resp *resp, int status);
 /* Set-Cookie. max_age < 0: session cookie; 0: delete. */

@@ -88,3 +88,9 @@ void ky_resp_cookie(struct ky_req *req, struct ky_resp *resp, const char *name, 
 	if (v)
 		ky_resp_header(req, resp, "Set-Cookie", v);
 }
+
+void ky_resp_defer(struct ky_resp *resp, void (*start)(struct ky_defer *d, void *arg), void *arg)
+{
+	resp->defer_start = start;
+	resp->defer_arg = arg;
+}

@@ -18,6 +18,16 @@ struct ky_http_server {
 	struct MHD_Daemon *d;
 	struct ky_http_opts o;
 	atomic_uint in_flight;
+	atomic_uint deferred; /* suspended connections waiting for ky_defer_finish() */
+};
+
+/* A reply finished by another thread (see ky_resp_defer in http.h). Lives in the request arena. */
+struct ky_defer {
+	struct ky_http_server *s;
+	struct MHD_Connection *con;
+	struct ky_req req;
+	struct ky_resp resp;
+	atomic_bool finished;
 };
 
 /* Per-request state, created by the URI log callback before headers are parsed. */
@@ -30,6 +40,7 @@ struct conn_req {
 	const char *route;
 	const char *method;
 	int status;
+	struct ky_defer *defer; /* set while the reply is deferred */
 };
 
 /* ---- metrics ---- */
@@ -236,6 +247,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 	(void)version;
 	if (!cr)
 		return MHD_NO; /* out of memory in uri_log: drop the connection */
+	if (cr->defer) {
+		/* Called again after ky_defer_finish() resumed the connection. */
+		struct ky_defer *d = cr->defer;
+		if (!atomic_load(&d->finished))
+			return MHD_YES;
+		cr->defer = NULL;
+		cr->route = d->req.route;
+		return queue(con, &d->req, &d->resp, cr);
+	}
 	if (!cr->started) {
 		cr->started = true;
 		cr->method = method;
@@ -305,6 +325,25 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		s->o.dispatch(s->o.ctx, &req, &resp);
 	}
 	cr->route = req.route;
+	if (resp.defer_start) {
+		struct ky_defer *d = ky_arena_calloc(cr->arena, 1, sizeof(*d));
+		if (!d) {
+			resp = (struct ky_resp){.fd = -1};
+			ky_problem(&req, &resp, 503, "unavailable", NULL, NULL, NULL);
+			return queue(con, &req, &resp, cr);
+		}
+		d->s = s;
+		d->con = con;
+		d->req = req;
+		d->resp = (struct ky_resp){.fd = -1, .status = 500};
+		atomic_init(&d->finished, false);
+		cr->defer = d;
+		atomic_fetch_add(&s->deferred, 1);
+		/* Suspend before handing d over, so the resume can never come first. */
+		MHD_suspend_connection(con);
+		resp.defer_start(d, resp.defer_arg);
+		return MHD_YES;
+	}
 	return queue(con, &req, &resp, cr);
 }
 
@@ -429,6 +468,24 @@ enum ky_err ky_http_start(const struct ky_http_opts *o, struct ky_http_server **
 	return KY_OK;
 }
 
+struct ky_req *ky_defer_req(struct ky_defer *d)
+{
+	return &d->req;
+}
+
+struct ky_resp *ky_defer_resp(struct ky_defer *d)
+{
+	return &d->resp;
+}
+
+void ky_defer_finish(struct ky_defer *d)
+{
+	struct ky_http_server *s = d->s;
+	atomic_store(&d->finished, true);
+	MHD_resume_connection(d->con);
+	atomic_fetch_sub(&s->deferred, 1);
+}
+
 unsigned ky_http_in_flight(const struct ky_http_server *s)
 {
 	return atomic_load(&((struct ky_http_server *)s)->in_flight);
@@ -452,6 +509,12 @@ void ky_http_drain(struct ky_http_server *s, unsigned grace_seconds)
 			ky_log_warn("server.drain", "abandoned=%u", n);
 			break;
 		}
+		struct timespec ms = {0, 10 * 1000 * 1000};
+		nanosleep(&ms, NULL);
+	}
+	/* Suspended connections must be resumed before MHD stops (it refuses to stop with any left);
+	 * their owners (the writer) are still running, so this ends quickly. */
+	for (int i = 0; atomic_load(&s->deferred) > 0 && i < 6000; i++) {
 		struct timespec ms = {0, 10 * 1000 * 1000};
 		nanosleep(&ms, NULL);
 	}

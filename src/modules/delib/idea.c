@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/time.h"
+#include "app/writer.h"
 #include "core/jsonw.h"
+#include "core/time.h"
 #include "modules/delib/delib.h"
 
 struct ky_theme {
@@ -490,14 +491,106 @@ void ky_h_idea_withdraw(struct ky_req *req, struct ky_resp *resp)
 	reply_idea(req, resp, 200, x.id, p.staff);
 }
 
+static void support_json(struct ky_req *req, struct ky_resp *resp, int64_t idea_id, bool supported, int64_t count)
+{
+	ky_resp_json(req, resp, 200,
+		     json_pack("{s:I, s:b, s:I}", "idea_id", (json_int_t)idea_id, "supported", supported, "support_count",
+			       (json_int_t)count));
+}
+
 static void support_reply(struct ky_req *req, struct ky_resp *resp, int64_t idea_id, bool supported)
 {
 	int64_t count = 0;
 	ky_db_query_int(req->db, "SELECT support_count FROM delib_ideas WHERE id = ?", KY_PARAMS(KY_VINT(idea_id)), 1,
 			&count);
-	ky_resp_json(req, resp, 200,
-		     json_pack("{s:I, s:b, s:I}", "idea_id", (json_int_t)idea_id, "supported", supported, "support_count",
-			       (json_int_t)count));
+	support_json(req, resp, idea_id, supported, count);
+}
+
+static void support_limit_problem(struct ky_req *req, struct ky_resp *resp, int64_t limit)
+{
+	const char *ja = ky_arena_printf(req->arena,
+					 "このテーマで賛同できるのは 1 人 %" PRId64
+					 " 件までです。ほかのアイデアへの賛同を取り消すと賛同できます",
+					 limit);
+	const char *en = ky_arena_printf(req->arena,
+					 "You can support at most %" PRId64 " ideas in this theme; withdraw another support first",
+					 limit);
+	ky_problem(req, resp, 409, "support_limit", NULL, ja, en);
+}
+
+/* One support, inside a write transaction on db: the request's own or the group-commit writer's.
+ * Never lets a statement fail on purpose (the transaction may hold other people's supports): a
+ * person at the theme's limit sets *over and writes nothing; a repeated support changes nothing
+ * (ON CONFLICT). *count receives the idea's support count as it will be committed. */
+static enum ky_err support_write(struct ky_db *db, int64_t idea_id, int64_t uid, int64_t theme_id, int64_t limit,
+				 bool *over, int64_t *count)
+{
+	enum ky_err rc = KY_OK;
+	int64_t changes = 0;
+	*over = false;
+	if (limit > 0) {
+		/* Serialise this person's supports (a row lock on PostgreSQL; SQLite's write lock already
+		 * does), so the per-theme limit holds under concurrent requests and across instances. */
+		int64_t have = 0;
+		rc = KY_EXEC(db, "UPDATE users SET lang = lang WHERE id = ?", NULL, KY_VINT(uid));
+		if (!rc)
+			rc = ky_db_query_int(db,
+					     "SELECT COUNT(*) FROM delib_supports WHERE user_id = ? AND theme_id = ? AND idea_id <> ?",
+					     KY_PARAMS(KY_VINT(uid), KY_VINT(theme_id), KY_VINT(idea_id)), 3, &have);
+		if (!rc && have >= limit) {
+			*over = true;
+			return KY_OK;
+		}
+	}
+	if (!rc)
+		rc = KY_EXEC(db,
+			     "INSERT INTO delib_supports (idea_id, user_id, theme_id, created_at) VALUES (?, ?, ?, ?)"
+			     " ON CONFLICT DO NOTHING",
+			     &changes, KY_VINT(idea_id), KY_VINT(uid), KY_VINT(theme_id), KY_VINT(ky_now_ms()));
+	if (!rc && changes == 1)
+		rc = KY_EXEC(db, "UPDATE delib_ideas SET support_count = support_count + 1 WHERE id = ?", NULL,
+			     KY_VINT(idea_id));
+	if (!rc)
+		rc = ky_db_query_int(db, "SELECT support_count FROM delib_ideas WHERE id = ?", KY_PARAMS(KY_VINT(idea_id)),
+				     1, count);
+	return rc;
+}
+
+/* A support handed to the group-commit writer (app/writer.h); lives in the request arena. */
+struct support_op {
+	struct ky_write_op op;
+	struct ky_writer *writer;
+	struct ky_defer *d;
+	int64_t idea_id, uid, theme_id, limit, count;
+	bool over;
+};
+
+static enum ky_err support_op_apply(struct ky_db *db, struct ky_write_op *o)
+{
+	struct support_op *op = (struct support_op *)o;
+	return support_write(db, op->idea_id, op->uid, op->theme_id, op->limit, &op->over, &op->count);
+}
+
+/* Runs on the writer thread once the batch holding this support is durable. */
+static void support_op_done(struct ky_write_op *o, enum ky_err rc)
+{
+	struct support_op *op = (struct support_op *)o;
+	struct ky_req *req = ky_defer_req(op->d);
+	struct ky_resp *resp = ky_defer_resp(op->d);
+	if (rc)
+		ky_problem_err(req, resp, rc);
+	else if (op->over)
+		support_limit_problem(req, resp, op->limit);
+	else
+		support_json(req, resp, op->idea_id, true, op->count);
+	ky_defer_finish(op->d);
+}
+
+static void support_op_start(struct ky_defer *d, void *arg)
+{
+	struct support_op *op = arg;
+	op->d = d;
+	ky_writer_submit(op->writer, &op->op);
 }
 
 void ky_h_support(struct ky_req *req, struct ky_resp *resp)
@@ -513,43 +606,40 @@ void ky_h_support(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (!ky_delib_phase_open(req, resp, &p, KY_DA_SUPPORT))
 		return;
-	int64_t uid = req->auth->user_id, limit = 0, have = 0, changes = 0;
-	if (ky_tx_begin(req, resp))
-		return;
-	/* Serialise this person's supports (a row lock on PostgreSQL; SQLite's write lock already
-	 * does), so the per-theme limit holds under concurrent requests. */
-	enum ky_err rc = KY_EXEC(req->db, "UPDATE users SET lang = lang WHERE id = ?", NULL, KY_VINT(uid));
-	if (!rc)
-		rc = ky_db_query_int(req->db, "SELECT support_limit FROM delib_themes WHERE id = ?",
-				     KY_PARAMS(KY_VINT(x.theme_id)), 1, &limit);
-	if (!rc && limit > 0)
-		rc = ky_db_query_int(req->db,
-				     "SELECT COUNT(*) FROM delib_supports WHERE user_id = ? AND theme_id = ? AND idea_id <> ?",
-				     KY_PARAMS(KY_VINT(uid), KY_VINT(x.theme_id), KY_VINT(x.id)), 3, &have);
-	if (!rc && limit > 0 && have >= limit) {
-		ky_db_rollback(req->db);
-		const char *ja = ky_arena_printf(req->arena,
-						 "このテーマで賛同できるのは 1 人 %" PRId64
-						 " 件までです。ほかのアイデアへの賛同を取り消すと賛同できます",
-						 limit);
-		const char *en = ky_arena_printf(req->arena,
-						 "You can support at most %" PRId64
-						 " ideas in this theme; withdraw another support first",
-						 limit);
-		ky_problem(req, resp, 409, "support_limit", NULL, ja, en);
+	int64_t uid = req->auth->user_id, limit = 0, count = 0;
+	if (ky_db_query_int(req->db, "SELECT support_limit FROM delib_themes WHERE id = ?", KY_PARAMS(KY_VINT(x.theme_id)),
+			    1, &limit)) {
+		ky_problem_err(req, resp, KY_ERR_DB);
 		return;
 	}
-	if (!rc)
-		rc = KY_EXEC(req->db,
-			     "INSERT INTO delib_supports (idea_id, user_id, theme_id, created_at) VALUES (?, ?, ?, ?)"
-			     " ON CONFLICT DO NOTHING",
-			     &changes, KY_VINT(x.id), KY_VINT(uid), KY_VINT(x.theme_id), KY_VINT(ky_now_ms()));
-	if (!rc && changes == 1)
-		rc = KY_EXEC(req->db, "UPDATE delib_ideas SET support_count = support_count + 1 WHERE id = ?", NULL,
-			     KY_VINT(x.id));
+	if (req->app->writer) {
+		/* Group commit: the reply is sent once the shared transaction is on disk. */
+		struct support_op *op = ky_arena_calloc(req->arena, 1, sizeof(*op));
+		if (!op) {
+			ky_problem_err(req, resp, KY_ERR_NOMEM);
+			return;
+		}
+		*op = (struct support_op){.op = {.apply = support_op_apply, .done = support_op_done},
+					  .writer = req->app->writer,
+					  .idea_id = x.id,
+					  .uid = uid,
+					  .theme_id = x.theme_id,
+					  .limit = limit};
+		ky_resp_defer(resp, support_op_start, op);
+		return;
+	}
+	bool over = false;
+	if (ky_tx_begin(req, resp))
+		return;
+	enum ky_err rc = support_write(req->db, x.id, uid, x.theme_id, limit, &over, &count);
+	if (!rc && over) {
+		ky_db_rollback(req->db);
+		support_limit_problem(req, resp, limit);
+		return;
+	}
 	if (!ky_tx_end(req, resp, rc))
 		return;
-	support_reply(req, resp, x.id, true);
+	support_json(req, resp, x.id, true, count);
 }
 
 void ky_h_support_delete(struct ky_req *req, struct ky_resp *resp)
