@@ -393,6 +393,46 @@ void ky_h_drafts_list(struct ky_req *req, struct ky_resp *resp)
 			       p.title));
 }
 
+/* Validates body.sections: 1..50 objects {title, paragraphs: [1..100 non-blank strings]}. Writes the
+ * 400 naming the field (sections[i].paragraphs[k]) and returns false on failure. */
+static bool sections_ok(struct ky_req *req, struct ky_resp *resp, json_t *secs)
+{
+	if (!secs || !json_is_array(secs) || json_array_size(secs) < 1 || json_array_size(secs) > SECTIONS_MAX) {
+		field_problem(req, resp, "sections", "1〜50 個の章の配列で指定してください",
+			      "must be an array of 1 to 50 sections");
+		return false;
+	}
+	size_t i;
+	json_t *sec;
+	json_array_foreach(secs, i, sec)
+	{
+		const char *f = ky_arena_printf(req->arena, "sections[%zu]", i);
+		if (!json_is_object(sec) || json_object_size(sec) > 2) {
+			field_problem(req, resp, f, "{title, paragraphs} の形で指定してください",
+				      "must be an object {title, paragraphs}");
+			return false;
+		}
+		if (!text_field(req, resp, json_object_get(sec, "title"), ky_arena_printf(req->arena, "%s.title", f), 1,
+				TITLE_MAX))
+			return false;
+		json_t *ps = json_object_get(sec, "paragraphs");
+		const char *pf = ky_arena_printf(req->arena, "%s.paragraphs", f);
+		if (!ps || !json_is_array(ps) || json_array_size(ps) < 1 || json_array_size(ps) > PARAS_MAX) {
+			field_problem(req, resp, pf, "1〜100 個の段落（文字列）の配列で指定してください",
+				      "must be an array of 1 to 100 paragraphs (strings)");
+			return false;
+		}
+		size_t k;
+		json_t *pv;
+		json_array_foreach(ps, k, pv)
+		{
+			if (!text_field(req, resp, pv, ky_arena_printf(req->arena, "%s[%zu]", pf, k), 1, PARA_MAX))
+				return false;
+		}
+	}
+	return true;
+}
+
 void ky_h_draft_create(struct ky_req *req, struct ky_resp *resp)
 {
 	static const char *const allowed[] = {"title", "sections", NULL};
@@ -412,40 +452,10 @@ void ky_h_draft_create(struct ky_req *req, struct ky_resp *resp)
 	if (!title)
 		goto out;
 	json_t *secs = json_object_get(b, "sections");
-	if (!secs || !json_is_array(secs) || json_array_size(secs) < 1 || json_array_size(secs) > SECTIONS_MAX) {
-		field_problem(req, resp, "sections", "1〜50 個の章の配列で指定してください",
-			      "must be an array of 1 to 50 sections");
+	if (!sections_ok(req, resp, secs))
 		goto out;
-	}
-	/* Validate everything before writing anything. */
 	size_t i;
 	json_t *sec;
-	json_array_foreach(secs, i, sec)
-	{
-		const char *f = ky_arena_printf(req->arena, "sections[%zu]", i);
-		if (!json_is_object(sec) || json_object_size(sec) > 2) {
-			field_problem(req, resp, f, "{title, paragraphs} の形で指定してください",
-				      "must be an object {title, paragraphs}");
-			goto out;
-		}
-		if (!text_field(req, resp, json_object_get(sec, "title"), ky_arena_printf(req->arena, "%s.title", f), 1,
-				TITLE_MAX))
-			goto out;
-		json_t *ps = json_object_get(sec, "paragraphs");
-		const char *pf = ky_arena_printf(req->arena, "%s.paragraphs", f);
-		if (!ps || !json_is_array(ps) || json_array_size(ps) < 1 || json_array_size(ps) > PARAS_MAX) {
-			field_problem(req, resp, pf, "1〜100 個の段落（文字列）の配列で指定してください",
-				      "must be an array of 1 to 100 paragraphs (strings)");
-			goto out;
-		}
-		size_t k;
-		json_t *pv;
-		json_array_foreach(ps, k, pv)
-		{
-			if (!text_field(req, resp, pv, ky_arena_printf(req->arena, "%s[%zu]", pf, k), 1, PARA_MAX))
-				goto out;
-		}
-	}
 	if (ky_tx_begin(req, resp))
 		goto out;
 	int64_t now = ky_now_ms(), did = 0;
@@ -1058,4 +1068,182 @@ void ky_h_draft_diff(struct ky_req *req, struct ky_resp *resp)
 			      (json_int_t)from, "to", (json_int_t)to, "changed_paragraphs", (json_int_t)changed, "paragraphs",
 			      paras);
 	ky_resp_json(req, resp, 200, j);
+}
+
+/* ---- editing before publication ---- */
+
+struct old_para {
+	int64_t id, spos, ppos;
+};
+
+/* PATCH .../drafts/{did} {title?, sections?}: staff rewrite a draft while it is "editing". The
+ * sections array has the shape of the create body and replaces the whole text; sections and
+ * paragraphs are matched by position, so a paragraph that stays keeps its id (and the staff
+ * comments on it). Removing a paragraph that has comments is refused (409 paragraph_has_comments)
+ * rather than orphaning them. Once published, the text changes only through accepted
+ * suggestions (409 draft_published). Audited (not public: the draft is not public yet). */
+void ky_h_draft_update(struct ky_req *req, struct ky_resp *resp)
+{
+	static const char *const allowed[] = {"title", "sections", NULL};
+	struct draft d;
+	if (!load_draft(req, resp, &d) || !require_staff(req, resp, &d))
+		return;
+	json_t *b = body_object(req, resp, allowed);
+	if (!b)
+		return;
+	enum ky_err rc = KY_OK;
+	const char *title = NULL;
+	json_t *secs = json_object_get(b, "sections");
+	if (!json_object_size(b)) {
+		field_problem(req, resp, "sections", "変更する項目（title または sections）を指定してください",
+			      "give title or sections to change");
+		goto out;
+	}
+	if (json_object_get(b, "title") &&
+	    !(title = text_field(req, resp, json_object_get(b, "title"), "title", 1, TITLE_MAX)))
+		goto out;
+	if (secs && !sections_ok(req, resp, secs))
+		goto out;
+	if (!strcmp(d.status, "final")) {
+		frozen_problem(req, resp, false);
+		goto out;
+	}
+	if (strcmp(d.status, "editing") != 0) {
+		ky_problem(req, resp, 409, "draft_published", NULL,
+			   "公開後のたたき台の本文は、修正提案の採用によってのみ変わります",
+			   "Once published, a draft's text changes only by accepting suggested changes");
+		goto out;
+	}
+	if (ky_tx_begin(req, resp))
+		goto out;
+	int64_t now = ky_now_ms(), changes = 0;
+	rc = KY_EXEC(req->db,
+		     "UPDATE delib_drafts SET title = COALESCE(?, title), updated_at = ? WHERE id = ? AND status = 'editing'",
+		     &changes, KY_VTEXT(title), KY_VINT(now), KY_VINT(d.id));
+	if (!rc && changes != 1) {
+		rollback_problem(req, resp, 409, "draft_published", NULL,
+				 "公開後のたたき台の本文は、修正提案の採用によってのみ変わります",
+				 "Once published, a draft's text changes only by accepting suggested changes");
+		goto out;
+	}
+	if (!rc && title)
+		d.title = title;
+	if (rc || !secs)
+		goto done;
+	/* The current structure, collected before writing (one result set at a time). */
+	int64_t sec_ids[SECTIONS_MAX + 1] = {0};
+	size_t nsec_old = 0, npara_old = 0;
+	struct old_para *olds = ky_arena_alloc(req->arena, sizeof(*olds) * SECTIONS_MAX * PARAS_MAX);
+	struct ky_rows *r = NULL;
+	if (!olds) {
+		rc = KY_ERR_NOMEM;
+		goto done;
+	}
+	rc = KY_QUERY(req->db, "SELECT id, position FROM delib_draft_sections WHERE draft_id = ? ORDER BY position", &r,
+		      KY_VINT(d.id));
+	while (!rc && ky_rows_next(r) == 1) {
+		int64_t pos = ky_rows_int(r, 1);
+		if (pos >= 1 && pos <= SECTIONS_MAX) {
+			sec_ids[pos] = ky_rows_int(r, 0);
+			if ((size_t)pos > nsec_old)
+				nsec_old = (size_t)pos;
+		}
+	}
+	ky_rows_free(r);
+	if (!rc)
+		rc = KY_QUERY(req->db,
+			      "SELECT p.id, s.position, p.position FROM delib_draft_paragraphs p"
+			      " JOIN delib_draft_sections s ON s.id = p.section_id WHERE p.draft_id = ?"
+			      " ORDER BY s.position, p.position",
+			      &r, KY_VINT(d.id));
+	while (!rc && ky_rows_next(r) == 1 && npara_old < (size_t)SECTIONS_MAX * PARAS_MAX) {
+		olds[npara_old].id = ky_rows_int(r, 0);
+		olds[npara_old].spos = ky_rows_int(r, 1);
+		olds[npara_old].ppos = ky_rows_int(r, 2);
+		npara_old++;
+	}
+	ky_rows_free(r);
+	size_t nsec_new = json_array_size(secs);
+	/* Paragraphs that disappear must not carry comments. */
+	for (size_t i = 0; !rc && i < npara_old; i++) {
+		struct old_para *o = &olds[i];
+		bool keep = (size_t)o->spos <= nsec_new &&
+			    (size_t)o->ppos <= json_array_size(json_object_get(json_array_get(secs, (size_t)o->spos - 1), "paragraphs"));
+		if (keep)
+			continue;
+		int64_t nc = 0;
+		rc = ky_db_query_int(req->db, "SELECT COUNT(*) FROM delib_comments WHERE target_kind = 'paragraph' AND target_id = ?",
+				     KY_PARAMS(KY_VINT(o->id)), 1, &nc);
+		if (!rc && nc > 0) {
+			rollback_problem(req, resp, 409, "paragraph_has_comments", NULL,
+					 ky_arena_printf(req->arena,
+							 "段落 %" PRId64 "-%" PRId64 " にはコメントがあるため削除できません",
+							 o->spos, o->ppos),
+					 ky_arena_printf(req->arena,
+							 "Paragraph %" PRId64 "-%" PRId64 " has comments and cannot be removed",
+							 o->spos, o->ppos));
+			goto out;
+		}
+		if (!rc)
+			rc = KY_EXEC(req->db, "DELETE FROM delib_draft_texts WHERE paragraph_id = ?", NULL, KY_VINT(o->id));
+		if (!rc)
+			rc = KY_EXEC(req->db, "DELETE FROM delib_draft_paragraphs WHERE id = ?", NULL, KY_VINT(o->id));
+	}
+	for (size_t s = nsec_new + 1; !rc && s <= nsec_old; s++)
+		if (sec_ids[s])
+			rc = KY_EXEC(req->db, "DELETE FROM delib_draft_sections WHERE id = ?", NULL, KY_VINT(sec_ids[s]));
+	size_t i;
+	json_t *sec;
+	json_array_foreach(secs, i, sec)
+	{
+		if (rc)
+			break;
+		const char *stitle = json_string_value(json_object_get(sec, "title"));
+		int64_t sid = i + 1 <= nsec_old ? sec_ids[i + 1] : 0;
+		if (sid)
+			rc = KY_EXEC(req->db, "UPDATE delib_draft_sections SET title = ? WHERE id = ?", NULL, KY_VTEXT(stitle),
+				     KY_VINT(sid));
+		else
+			rc = ky_db_query_int(req->db,
+					     "INSERT INTO delib_draft_sections (draft_id, position, title) VALUES (?, ?, ?) RETURNING id",
+					     KY_PARAMS(KY_VINT(d.id), KY_VINT((int64_t)i + 1), KY_VTEXT(stitle)), 3, &sid);
+		size_t k;
+		json_t *pv;
+		json_array_foreach(json_object_get(sec, "paragraphs"), k, pv)
+		{
+			if (rc)
+				break;
+			int64_t parid = 0;
+			for (size_t m = 0; m < npara_old; m++)
+				if ((size_t)olds[m].spos == i + 1 && (size_t)olds[m].ppos == k + 1)
+					parid = olds[m].id;
+			if (parid) {
+				rc = KY_EXEC(req->db, "UPDATE delib_draft_texts SET body = ? WHERE paragraph_id = ?", NULL,
+					     KY_VTEXT(json_string_value(pv)), KY_VINT(parid));
+				continue;
+			}
+			rc = ky_db_query_int(req->db,
+					     "INSERT INTO delib_draft_paragraphs (draft_id, section_id, position) VALUES (?, ?, ?)"
+					     " RETURNING id",
+					     KY_PARAMS(KY_VINT(d.id), KY_VINT(sid), KY_VINT((int64_t)k + 1)), 3, &parid);
+			if (!rc)
+				rc = KY_EXEC(req->db,
+					     "INSERT INTO delib_draft_texts (paragraph_id, version_from, body, created_at)"
+					     " VALUES (?, 1, ?, ?)",
+					     NULL, KY_VINT(parid), KY_VTEXT(json_string_value(pv)), KY_VINT(now));
+		}
+	}
+done:
+	if (!rc) {
+		json_t *det = json_pack("{s:I, s:b, s:b}", "process", (json_int_t)d.p.id, "title", title != NULL, "text",
+					secs != NULL);
+		rc = ky_audit(req, "draft.update", d.p.tenant_id, ky_arena_printf(req->arena, "draft#%" PRId64, d.id), det,
+			      false);
+		json_decref(det);
+	}
+	if (!ky_tx_end(req, resp, rc))
+		goto out;
+	send_draft(req, resp, &d, d.current_version, 200);
+out:
+	json_decref(b);
 }

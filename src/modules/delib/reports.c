@@ -10,7 +10,11 @@
  *   POST publish draft -> published: a public audit entry, and notifications (kind "report") to
  *                the followers of the process AND to everyone who posted an idea or answered a
  *                survey online in it (each person once; the publishing staff member excluded),
- *                so that people who took part learn how their voice was used.
+ *                so that people who took part learn how their voice was used. Publishing again
+ *                (after an unpublish) announces only when the body or links changed since the last
+ *                announced publication (fingerprint kept in the report.publish audit entry).
+ *   POST unpublish  published -> draft, with a reason kept only in a staff-only audit entry.
+ *   DELETE       staff delete a report that is not published and drew no comments.
  *   GET candidates  staff: the visible items that may be linked.
  *
  * A link may point only at an item of the same process that the public can see: an idea that is
@@ -23,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/crypto.h"
 #include "core/time.h"
 #include "modules/delib/delib.h"
 #include "modules/delib/surveys.h"
@@ -650,6 +655,38 @@ static enum ky_err participants(struct ky_req *req, int64_t pid, int64_t actor, 
 	return rc;
 }
 
+/* SHA-256 of what a publication announces: the body and the links (kind, id, note). */
+static void fingerprint(struct ky_req *req, const struct report *rep, char out[KY_HASH_HEX + 1])
+{
+	char *links = links_text(req, rep->id);
+	const char *all = ky_arena_printf(req->arena, "%s\n%s", rep->body, links ? links : "");
+	free(links);
+	ky_sha256_hex(all ? all : "", all ? strlen(all) : 0, out);
+}
+
+/* The fingerprint recorded by the latest report.publish of report rid (malloc'd into *out, NULL
+ * when it was never published or the entry predates fingerprints). */
+static enum ky_err last_published_fingerprint(struct ky_req *req, int64_t tenant_id, int64_t rid, char **out)
+{
+	*out = NULL;
+	struct ky_rows *r = NULL;
+	enum ky_err rc = KY_QUERY(req->db,
+				  "SELECT detail FROM audit_log WHERE public = 1 AND tenant_id = ? AND action = 'report.publish'"
+				  " AND target = ? ORDER BY seq DESC LIMIT 1",
+				  &r, KY_VINT(tenant_id), KY_VTEXT(ky_arena_printf(req->arena, "report#%" PRId64, rid)));
+	if (rc)
+		return rc;
+	if (ky_rows_next(r) == 1) {
+		json_t *d = json_loads(ky_rows_text(r, 0) ? ky_rows_text(r, 0) : "", 0, NULL);
+		const char *f = ky_json_str(d, "fingerprint");
+		if (f)
+			*out = strdup(f);
+		json_decref(d);
+	}
+	ky_rows_free(r);
+	return KY_OK;
+}
+
 void ky_h_rreport_publish(struct ky_req *req, struct ky_resp *resp)
 {
 	struct ky_process p;
@@ -679,6 +716,15 @@ void ky_h_rreport_publish(struct ky_req *req, struct ky_resp *resp)
 			   "Publish the process before its result report");
 		return;
 	}
+	/* Republishing after an unpublish notifies again only when the text changed: the fingerprint
+	 * of what was announced is kept in the report.publish audit entry. */
+	char fp[KY_HASH_HEX + 1];
+	fingerprint(req, &rep, fp);
+	bool announce = true;
+	char *last = NULL;
+	if (last_published_fingerprint(req, p.tenant_id, rep.id, &last) == KY_OK && last && !strcmp(last, fp))
+		announce = false;
+	free(last);
 	if (ky_tx_begin(req, resp))
 		return;
 	int64_t now = ky_now_ms(), ch = 0, nlinks = 0;
@@ -691,8 +737,8 @@ void ky_h_rreport_publish(struct ky_req *req, struct ky_resp *resp)
 		rc = ky_db_query_int(req->db, "SELECT COUNT(*) FROM delib_report_links WHERE report_id = ?",
 				     KY_PARAMS(KY_VINT(rep.id)), 1, &nlinks);
 	if (!rc) {
-		json_t *d = json_pack("{s:I, s:s, s:I}", "process_id", (json_int_t)p.id, "title", p.title, "links",
-				      (json_int_t)nlinks);
+		json_t *d = json_pack("{s:I, s:s, s:I, s:s, s:b}", "process_id", (json_int_t)p.id, "title", p.title, "links",
+				      (json_int_t)nlinks, "fingerprint", fp, "notified", announce);
 		rc = ky_audit(req, "report.publish", p.tenant_id, ky_arena_printf(req->arena, "report#%" PRId64, rep.id), d,
 			      true);
 		json_decref(d);
@@ -700,17 +746,127 @@ void ky_h_rreport_publish(struct ky_req *req, struct ky_resp *resp)
 	const char *tja = ky_arena_printf(req->arena, "「%s」の結果報告が公開されました", p.title);
 	const char *ten = ky_arena_printf(req->arena, "The result report of \"%s\" was published", p.title);
 	const char *url = ky_arena_printf(req->arena, "/m/%s/processes/%" PRId64 "/report", p.tenant_slug, p.id);
-	if (!rc)
+	if (!rc && announce)
 		rc = ky_notify_followers(req->db, req->auth->user_id, "process", p.id, "report", tja, ten, url);
 	int64_t *ids = NULL;
 	size_t n = 0;
-	if (!rc)
+	if (!rc && announce)
 		rc = participants(req, p.id, req->auth->user_id, &ids, &n);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = ky_notify(req->db, ids[i], "report", "process", p.id, tja, ten, url);
 	if (!ky_tx_end(req, resp, rc))
 		return;
 	respond(req, resp, &p, 200);
+}
+
+/* Loads process and report for staff writes; false after writing a problem. */
+static bool staff_report(struct ky_req *req, struct ky_resp *resp, struct ky_process *p, struct report *rep)
+{
+	if (!load_process(req, resp, p))
+		return false;
+	if (!p->staff) {
+		ky_deny(req, resp);
+		return false;
+	}
+	enum ky_err rc = report_load(req, p->id, rep);
+	if (rc == KY_ERR_NOT_FOUND)
+		report_not_found(req, resp);
+	else if (rc)
+		ky_problem_err(req, resp, rc);
+	return rc == KY_OK;
+}
+
+static const struct ky_field unpublish_fields[] = {
+	{"reason", KY_FT_STRING, true, 1, REPORT_NOTE_MAX},
+};
+
+/* POST .../report/unpublish {reason}: published -> draft (staff only again). The reason goes to
+ * the audit log only (a staff-only entry), never to a public page. */
+void ky_h_rreport_unpublish(struct ky_req *req, struct ky_resp *resp)
+{
+	struct ky_process p;
+	struct report rep;
+	if (!staff_report(req, resp, &p, &rep))
+		return;
+	json_t *b = ky_body_json(req, resp, unpublish_fields, KY_COUNT(unpublish_fields));
+	if (!b)
+		return;
+	if (!text_ok(req, resp, "reason", json_object_get(b, "reason"), 1, REPORT_NOTE_MAX, true))
+		goto out;
+	if (strcmp(rep.status, "published") != 0) {
+		ky_problem(req, resp, 409, "not_published", NULL, "この結果報告は公開されていません",
+			   "This result report is not published");
+		goto out;
+	}
+	if (ky_tx_begin(req, resp))
+		goto out;
+	int64_t now = ky_now_ms(), ch = 0;
+	enum ky_err rc = KY_EXEC(req->db,
+				 "UPDATE delib_reports SET status = 'draft', published_at = NULL, updated_at = ?"
+				 " WHERE id = ? AND status = 'published'",
+				 &ch, KY_VINT(now), KY_VINT(rep.id));
+	if (!rc && ch != 1)
+		rc = KY_ERR_CONFLICT;
+	if (!rc) {
+		json_t *d = json_pack("{s:I, s:s}", "process_id", (json_int_t)p.id, "reason", ky_json_str(b, "reason"));
+		rc = ky_audit(req, "report.unpublish", p.tenant_id, ky_arena_printf(req->arena, "report#%" PRId64, rep.id), d,
+			      false);
+		json_decref(d);
+	}
+	if (!ky_tx_end(req, resp, rc))
+		goto out;
+	respond(req, resp, &p, 200);
+out:
+	json_decref(b);
+}
+
+/* DELETE .../report: staff delete a report that is not published. One that has comments (it was
+ * published once) is kept: unpublish it and edit it instead (409 report_has_comments). */
+void ky_h_rreport_delete(struct ky_req *req, struct ky_resp *resp)
+{
+	struct ky_process p;
+	struct report rep;
+	if (!staff_report(req, resp, &p, &rep))
+		return;
+	if (strcmp(rep.status, "draft") != 0) {
+		ky_problem(req, resp, 409, "report_published", NULL,
+			   "公開中の結果報告は削除できません。先に公開を取り下げてください",
+			   "A published result report cannot be deleted; unpublish it first");
+		return;
+	}
+	int64_t nc = 0;
+	enum ky_err rc = ky_db_query_int(req->db,
+					 "SELECT COUNT(*) FROM delib_comments WHERE target_kind = 'report' AND target_id = ?",
+					 KY_PARAMS(KY_VINT(rep.id)), 1, &nc);
+	if (rc) {
+		ky_problem_err(req, resp, rc);
+		return;
+	}
+	if (nc > 0) {
+		ky_problem(req, resp, 409, "report_has_comments", NULL,
+			   "コメントが寄せられた結果報告は削除できません。内容を編集してください",
+			   "A result report with comments cannot be deleted; edit it instead");
+		return;
+	}
+	if (ky_tx_begin(req, resp))
+		return;
+	int64_t ch = 0;
+	rc = KY_EXEC(req->db, "DELETE FROM delib_report_links WHERE report_id = ?", NULL, KY_VINT(rep.id));
+	if (!rc)
+		rc = KY_EXEC(req->db, "DELETE FROM delib_report_revisions WHERE report_id = ?", NULL, KY_VINT(rep.id));
+	if (!rc)
+		rc = KY_EXEC(req->db, "DELETE FROM delib_reports WHERE id = ? AND status = 'draft'", &ch, KY_VINT(rep.id));
+	if (!rc && ch != 1)
+		rc = KY_ERR_CONFLICT;
+	if (!rc) {
+		json_t *d = json_pack("{s:I}", "process_id", (json_int_t)p.id);
+		rc = ky_audit(req, "report.delete", p.tenant_id, ky_arena_printf(req->arena, "report#%" PRId64, rep.id), d,
+			      false);
+		json_decref(d);
+	}
+	if (!ky_tx_end(req, resp, rc))
+		return;
+	ky_resp_empty(req, resp, 204);
 }
 
 void ky_h_rreport_candidates(struct ky_req *req, struct ky_resp *resp)

@@ -4,6 +4,7 @@
 void ky_h_drafts_list(struct ky_req *, struct ky_resp *);
 void ky_h_draft_create(struct ky_req *, struct ky_resp *);
 void ky_h_draft_get(struct ky_req *, struct ky_resp *);
+void ky_h_draft_update(struct ky_req *, struct ky_resp *);
 void ky_h_draft_versions(struct ky_req *, struct ky_resp *);
 void ky_h_draft_version(struct ky_req *, struct ky_resp *);
 void ky_h_draft_publish(struct ky_req *, struct ky_resp *);
@@ -20,6 +21,7 @@ const struct ky_route ky_draft_routes[] = {
 	{"GET", "/api/v1/municipalities/{slug}/processes/{pid}/drafts", ky_h_drafts_list, 0},
 	{"POST", "/api/v1/municipalities/{slug}/processes/{pid}/drafts", ky_h_draft_create, KY_R_AUTH},
 	{"GET", "/api/v1/municipalities/{slug}/processes/{pid}/drafts/{did}", ky_h_draft_get, 0},
+	{"PATCH", "/api/v1/municipalities/{slug}/processes/{pid}/drafts/{did}", ky_h_draft_update, KY_R_AUTH},
 	{"GET", "/api/v1/municipalities/{slug}/processes/{pid}/drafts/{did}/versions", ky_h_draft_versions, 0},
 	{"GET", "/api/v1/municipalities/{slug}/processes/{pid}/drafts/{did}/versions/{version}", ky_h_draft_version, 0},
 	{"POST", "/api/v1/municipalities/{slug}/processes/{pid}/drafts/{did}/publish", ky_h_draft_publish, KY_R_AUTH},

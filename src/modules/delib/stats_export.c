@@ -1,13 +1,16 @@
 /* stats_export.c - open data of a process: its public content as JSON or as CSV per kind.
  *
  * GET .../processes/{id}/export.json            everything, with license and generated_at
- * GET .../processes/{id}/export.csv?kind=K      K = phases|themes|ideas|comments|changes|surveys
+ * GET .../processes/{id}/export.csv?kind=K      K = phases|themes|ideas|comments|changes|surveys|
+ *                                                   survey_results
  *
  * Visibility is that of the stats (stats.h): hidden, deleted and unpublished content never
  * appears; drafts of processes only to staff (ky_delib_process). No e-mail address and no
  * internal user id: authors appear as their public name (or 退会したユーザー) and a per-process
  * pseudonymous id. Surveys appear only once their results are open, and only as their
- * description, response count and links to the aggregate results (never raw answers).
+ * description, response count and links to the aggregate results (never raw answers). The
+ * aggregate results themselves (survey_results) are embedded only for CLOSED surveys: see
+ * stats_export_surveys.c.
  * The data is published under CC BY 4.0. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -146,6 +149,11 @@ static const struct kind kinds[] = {
 	 " AND (s.closes_at <= ? OR s.results_visibility = 'always'))) ORDER BY s.id",
 	 true, survey_cols, KY_COUNT(survey_cols)},
 };
+
+/* stats_export_surveys.c */
+enum ky_err ky_stats_closed_survey_results(struct ky_req *req, const char *slug, int64_t pid, int64_t now,
+					   json_t **out);
+enum ky_err ky_stats_closed_survey_csv(struct ky_req *req, const char *slug, int64_t pid, int64_t now, struct ky_buf *b);
 
 static const struct kind *kind_by_name(const char *name)
 {
@@ -324,6 +332,14 @@ void ky_h_export_json(struct ky_req *req, struct ky_resp *resp)
 			return;
 		}
 	}
+	json_t *sr = NULL;
+	rc = ky_stats_closed_survey_results(req, p.tenant_slug, p.id, x.now, &sr);
+	if (rc) {
+		json_decref(root);
+		ky_problem_err(req, resp, rc);
+		return;
+	}
+	json_object_set_new(root, "survey_results", sr);
 	ky_resp_header(req, resp, "Content-Disposition",
 		       ky_arena_printf(req->arena, "inline; filename=\"kyoso-process-%" PRId64 ".json\"", p.id));
 	ky_resp_json(req, resp, 200, root);
@@ -339,10 +355,11 @@ void ky_h_export_csv(struct ky_req *req, struct ky_resp *resp)
 	if (ky_req_param_id(req, resp, 1, &id) || !ky_delib_process(req, resp, req->params[0], id, &p))
 		return;
 	const struct kind *k = kind_by_name(kn);
-	if (!k) {
+	bool results = kn && !strcmp(kn, "survey_results");
+	if (!k && !results) {
 		ky_problem(req, resp, 400, "validation", "kind",
-			   "kind: phases, themes, ideas, comments, changes, surveys のいずれかを指定してください",
-			   "kind: must be one of phases, themes, ideas, comments, changes, surveys");
+			   "kind: phases, themes, ideas, comments, changes, surveys, survey_results のいずれかを指定してください",
+			   "kind: must be one of phases, themes, ideas, comments, changes, surveys, survey_results");
 		return;
 	}
 	if (!load(req, resp, &p, &x))
@@ -350,13 +367,14 @@ void ky_h_export_csv(struct ky_req *req, struct ky_resp *resp)
 	struct ky_buf b;
 	ky_buf_init(&b, 256u << 20);
 	ky_csv_bom(&b);
-	enum ky_err rc = emit(req, &x, k, NULL, &b);
+	enum ky_err rc = results ? ky_stats_closed_survey_csv(req, p.tenant_slug, p.id, x.now, &b) : emit(req, &x, k, NULL, &b);
 	if (!rc && b.len + 16 >= b.max)
 		rc = KY_ERR_TOO_LARGE;
 	if (rc)
 		ky_problem_err(req, resp, rc);
 	else
-		ky_csv_send(req, resp, &b, ky_arena_printf(req->arena, "kyoso-process-%" PRId64 "-%s.csv", p.id, k->name),
-			    ky_arena_printf(req->arena, "%s_%s.csv", p.title, k->label_ja));
+		ky_csv_send(req, resp, &b,
+			    ky_arena_printf(req->arena, "kyoso-process-%" PRId64 "-%s.csv", p.id, results ? kn : k->name),
+			    ky_arena_printf(req->arena, "%s_%s.csv", p.title, results ? "意向調査の集計結果" : k->label_ja));
 	ky_buf_free(&b);
 }

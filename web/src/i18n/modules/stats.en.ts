@@ -44,5 +44,6 @@ export const statsEn: { readonly [K in keyof typeof statsJa]: string } = {
   'stats.kind.comments': 'Comments',
   'stats.kind.changes': 'Accepted changes',
   'stats.kind.surveys': 'Surveys',
+  'stats.kind.survey_results': 'Results of closed surveys',
   'stats.license': 'License: CC BY 4.0',
 };

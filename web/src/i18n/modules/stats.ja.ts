@@ -41,5 +41,6 @@ export const statsJa = {
   'stats.kind.comments': 'コメント',
   'stats.kind.changes': '採用された修正',
   'stats.kind.surveys': '意向調査',
+  'stats.kind.survey_results': '終了した意向調査の集計結果',
   'stats.license': 'ライセンス：CC BY 4.0',
 } as const;

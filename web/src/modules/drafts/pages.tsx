@@ -171,6 +171,7 @@ export function DraftPage({ params }: { params: Params }) {
       <nav class="draft-links" aria-label={t('drafts.listTitle')}>
         <ul class="link-list">
           <li><a href={`${here}/versions`}>{t('drafts.versions')}</a></li>
+          {d.can_manage && d.status === 'editing' && <li><a href={`${here}/edit`}>{t('drafts.edit.link')}</a></li>}
           {d.can_manage && d.status !== 'editing' && <li><a href={`${here}/review`}>{t('drafts.review')}</a></li>}
           <li><a href={page(params)}>{t('drafts.backList')}</a></li>
         </ul>

@@ -12,6 +12,7 @@ import { meStore, navigateWithFlash, placeStore } from '../../session';
 import { useStore } from '../../store';
 import { ACTIONS, IDEA_STATES, type Action, type Idea, type IdeaList, type IdeaState, type Phase, type Process, type ProcessList, type Theme } from './types';
 import { Comments } from '../comments';
+import { ideaLockReason } from './edit';
 import './process.css';
 
 const enc = encodeURIComponent;
@@ -166,6 +167,11 @@ export function ProcessPage({ params }: { params: Params }) {
             <section aria-labelledby="pr-manage" class="panel">
               <h2 id="pr-manage">{t('process.manage')}</h2>
               <div class="button-row">
+                {proc.status !== 'closed' && (
+                  <a class="btn btn-secondary" href={`${procUrl(slug, proc.id)}/edit`}>
+                    {t('process.edit.link')}
+                  </a>
+                )}
                 {proc.status === 'draft' && (
                   <button type="button" class="btn btn-primary" onClick={() => transition('publish')}>
                     {t('process.publish')}
@@ -521,6 +527,13 @@ export function ThemePage({ params }: { params: Params }) {
           </p>
           {(th.category || th.district) && <p class="muted">{[th.category, th.district].filter(Boolean).join(' / ')}</p>}
           <Md html={th.body_html} />
+          {th.can_manage && (
+            <p>
+              <a class="btn btn-secondary" href={`${procUrl(slug, p.id)}/themes/${th.id}/edit`}>
+                {t('process.edit.themeLink')}
+              </a>
+            </p>
+          )}
           {th.support_limit > 0 && me && <p class="notice notice-info">{t('process.theme.limit', { n: th.support_limit, used: th.my_support_count })}</p>}
           <Live message={msg} />
           {err && <ErrorBox>{err}</ErrorBox>}
@@ -695,11 +708,24 @@ export function IdeaPage({ params }: { params: Params }) {
             }}
           />
           {i.mine && i.state === 'open' && (
-            <p>
-              <button type="button" class="btn btn-secondary" onClick={withdraw}>
-                {t('process.withdraw')}
-              </button>
-            </p>
+            <section aria-labelledby="pr-mine" class="panel">
+              <h2 id="pr-mine">{t('process.mine')}</h2>
+              {i.editable ? (
+                <p>
+                  <a class="btn btn-secondary" href={`${procUrl(slug, i.process_id)}/ideas/${i.id}/edit`}>
+                    {t('process.edit.ideaLink')}
+                  </a>
+                </p>
+              ) : (
+                <p class="notice notice-info">{ideaLockReason(i)}</p>
+              )}
+              <p class="hint">{t('process.withdrawHint')}</p>
+              <p>
+                <button type="button" class="btn btn-secondary" onClick={withdraw}>
+                  {t('process.withdraw')}
+                </button>
+              </p>
+            </section>
           )}
           {i.can_answer && i.state !== 'withdrawn' && <AnswerForm slug={slug} idea={i} onDone={(n) => idea.setData({ ...i, ...n })} />}
           <Comments slug={slug} target={`idea:${i.id}`} />

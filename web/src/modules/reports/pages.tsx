@@ -7,7 +7,7 @@ import { ErrorBox, Field, FormMessages, Live, Loading, PageHeading, SubmitButton
 import { useAsync } from '../../hooks';
 import { getLang, t, useLang, type MessageKey } from '../../i18n';
 import { navigate, type Params } from '../../router';
-import { meStore } from '../../session';
+import { meStore, navigateWithFlash } from '../../session';
 import { useStore } from '../../store';
 import { Comments } from '../comments';
 import './reports.css';
@@ -256,6 +256,9 @@ export function ReportEditPage({ params }: { params: Params }) {
   const [body, setBody] = useState('');
   const [picked, setPicked] = useState<Picked[]>([]);
   const [revNote, setRevNote] = useState('');
+  const [reason, setReason] = useState('');
+  const unpubForm = useForm();
+  const delForm = useForm();
   const [rep, setRep] = useState<Report | null>(null);
   const [live, setLive] = useState<string | null>(null);
   useTitle(t('reports.editorTitle'));
@@ -324,6 +327,26 @@ export function ReportEditPage({ params }: { params: Params }) {
     if (ok) navigate(pageUrl(slug, pid));
   }
 
+  async function unpublish(e: Event) {
+    e.preventDefault();
+    if (!window.confirm(t('reports.unpublishConfirm'))) return;
+    await unpubForm.run(async () => {
+      const r = await api<Report>('POST', `${base}/unpublish`, { reason });
+      setRep(r);
+      setReason('');
+      setLive(t('reports.unpublished')); // the form goes away with the published state
+    });
+  }
+
+  async function remove(e: Event) {
+    e.preventDefault();
+    if (!window.confirm(t('reports.deleteConfirm'))) return;
+    const ok = await delForm.run(async () => {
+      await api<null>('DELETE', base);
+    });
+    if (ok) navigateWithFlash(procUrl(slug, pid), t('reports.deleted'));
+  }
+
   function picker({ kind, legend, items }: { kind: Kind; legend: string; items: { id: number; label: string; meta?: string }[] }) {
     return (
       <fieldset class="rp-pick">
@@ -386,6 +409,23 @@ export function ReportEditPage({ params }: { params: Params }) {
           <FormMessages form={pubForm} idPrefix="rp-pub" />
           <p class="hint">{t('reports.publishHint')}</p>
           <SubmitButton form={pubForm} label={t('reports.publish')} />
+        </form>
+      )}
+      {rep && rep.status === 'published' && (
+        <form ref={unpubForm.formRef} onSubmit={unpublish} class="rp-publish" noValidate aria-labelledby="rp-unpub-h">
+          <h2 id="rp-unpub-h">{t('reports.unpublishTitle')}</h2>
+          <FormMessages form={unpubForm} idPrefix="rp-unpub" />
+          <p class="hint">{t('reports.unpublishHint')}</p>
+          <Field form={unpubForm} idPrefix="rp-unpub" name="reason" label={t('reports.unpublishReason')} hint={t('reports.unpublishReasonHint')} value={reason} onInput={setReason} required multiline rows={3} maxLength={500} />
+          <SubmitButton form={unpubForm} label={t('reports.unpublish')} />
+        </form>
+      )}
+      {rep && rep.status === 'draft' && (
+        <form ref={delForm.formRef} onSubmit={remove} class="rp-publish" noValidate aria-labelledby="rp-del-h">
+          <h2 id="rp-del-h">{t('reports.deleteTitle')}</h2>
+          <FormMessages form={delForm} idPrefix="rp-del" />
+          <p class="hint">{t('reports.deleteHint')}</p>
+          <SubmitButton form={delForm} label={t('reports.delete')} />
         </form>
       )}
     </>

@@ -15,7 +15,7 @@ export interface Stats {
   generated_at: number;
 }
 
-export const EXPORT_KINDS = ['ideas', 'comments', 'themes', 'phases', 'changes', 'surveys'] as const;
+export const EXPORT_KINDS = ['ideas', 'comments', 'themes', 'phases', 'changes', 'surveys', 'survey_results'] as const;
 
 /** API path of a process (relative to /api/v1). */
 export function processApi(slug: string, pid: string): string {
