@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "http/server.h"
+#include "modules/opinion/opinion.h"
 
 extern char **environ;
 
@@ -36,6 +37,7 @@ static const char usage[] =
 	"  role grant --email E --role ROLE [--municipality SLUG | --region SLUG | --organization ID]\n"
 	"                                    grant a role (platform_admin needs no scope)\n"
 	"  audit verify                      check the audit log's hash chain; exit 1 at the first broken entry\n"
+	"  opinion compute --votes CSV --out JSON  compute an opinion map (see kyoso opinion compute --help)\n"
 	"  --help, --version\n"
 	"\n"
 	"Every command takes --db sqlite:PATH or --db postgresql://USER@HOST:PORT/DBNAME.\n"
@@ -332,6 +334,8 @@ out:
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "opinion"))
+		return ky_opinion_cli(argc - 1, argv + 1);
 	struct ky_config cfg;
 	struct cli c = {0};
 	ky_config_defaults(&cfg);
