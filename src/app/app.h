@@ -68,6 +68,7 @@ enum ky_action {
 	KY_ACT_ORG_ADMIN,   /* manage an organization's members */
 	KY_ACT_PLATFORM,    /* platform-wide administration */
 	KY_ACT_DELIB_STAFF, /* run deliberation in a municipality: staff, facilitator, municipality_admin */
+	KY_ACT_DESK,        /* run the co-creation desk of a municipality: desk_officer, municipality_admin */
 };
 
 /* Decides whether the request's user may perform act on the resource scoped to scope_id (a

@@ -56,6 +56,7 @@ static const char *act_name(enum ky_action act)
 	case KY_ACT_ORG_ADMIN: return "org_admin";
 	case KY_ACT_PLATFORM: return "platform";
 	case KY_ACT_DELIB_STAFF: return "delib_staff";
+	case KY_ACT_DESK: return "desk";
 	}
 	return "?";
 }
@@ -84,6 +85,10 @@ static bool decide(struct ky_req *req, enum ky_action act, int64_t scope_id)
 			case KY_ACT_DELIB_STAFF:
 				ok = scope_id > 0 && (has_role(a, "staff", "tenant", scope_id) ||
 						      has_role(a, "facilitator", "tenant", scope_id) ||
+						      has_role(a, "municipality_admin", "tenant", scope_id));
+				break;
+			case KY_ACT_DESK:
+				ok = scope_id > 0 && (has_role(a, "desk_officer", "tenant", scope_id) ||
 						      has_role(a, "municipality_admin", "tenant", scope_id));
 				break;
 			}

@@ -88,6 +88,8 @@ extern const struct ky_route ky_search_routes[];
 extern const size_t ky_search_nroutes;
 extern const struct ky_route ky_stats_routes[];
 extern const size_t ky_stats_nroutes;
+extern const struct ky_route ky_desk_routes[];
+extern const size_t ky_desk_nroutes;
 
 const struct ky_route_table ky_route_tables[] = {
 	{ky_app_routes, &ky_app_nroutes},
@@ -99,5 +101,6 @@ const struct ky_route_table ky_route_tables[] = {
 	{ky_report_routes, &ky_report_nroutes},
 	{ky_search_routes, &ky_search_nroutes},
 	{ky_stats_routes, &ky_stats_nroutes},
+	{ky_desk_routes, &ky_desk_nroutes},
 };
 const size_t ky_route_ntables = sizeof(ky_route_tables) / sizeof(ky_route_tables[0]);

@@ -40,6 +40,8 @@ struct ky_config {
 	int64_t register_max_per_ip;
 	int64_t rate_window_seconds;
 	int64_t token_ttl_seconds;
+	char upload_dir[1024];
+	int64_t max_upload_bytes;
 	bool trust_proxy;
 	bool group_commit;
 };

@@ -12,6 +12,7 @@ extern const char ky_sql_surveys[];
 extern const char ky_sql_workshops_m7[]; /* src/modules/delib/workshops_sql.c */
 extern const char ky_sql_reports_m8[];   /* src/modules/delib/reports_schema.c */
 extern const char ky_sql_stats_m10[];    /* src/modules/delib/stats_schema.c */
+extern const char ky_sql_desk_m12[];     /* src/modules/desk/schema.c */
 
 const struct ky_migration ky_migrations[] = {
 	{1, "foundation",
@@ -248,6 +249,7 @@ const struct ky_migration ky_migrations[] = {
 	 "CREATE INDEX delib_ideas_theme_supported ON delib_ideas(theme_id, support_count, id);\n"
 	 "CREATE INDEX delib_ideas_theme_discussed ON delib_ideas(theme_id, comment_count, id);\n",
 	 NULL, NULL},
-	/* Version 9 was reserved for search, which needed no schema; the next migration is 12. */
+	{12, "desk_core", ky_sql_desk_m12, NULL, NULL},
+	/* Version 9 was reserved for search, which needed no schema; the next migration is 13. */
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));
