@@ -11,6 +11,7 @@
 
 #include "app/writer.h"
 #include "core/buf.h"
+#include "core/rcache.h"
 #include "core/log.h"
 #include "http/server.h"
 
@@ -69,6 +70,8 @@ enum ky_err ky_app_init(struct ky_app *app, char *err, size_t errlen)
 	size_t n = strlen(app->base_url);
 	while (n && app->base_url[n - 1] == '/')
 		app->base_url[--n] = '\0';
+	/* 256 pages of at most 256 KiB: a few themes' first pages in each sort and language. */
+	app->idea_list_cache = ky_rcache_new(256, 256u << 10);
 	return KY_OK;
 }
 
@@ -100,8 +103,14 @@ static void ops(struct ky_app *app, struct ky_req *req, struct ky_resp *resp)
 		      "kyoso_process_start_time_seconds %.3f\n",
 		      KY_VERSION, strncmp(app->cfg.db, "postgres", 8) == 0 ? "postgresql" : "sqlite",
 		      (double)app->started_at_ms / 1000.0);
-	uint64_t batches, nops;
+	uint64_t batches, nops, hits, misses;
 	ky_writer_stats(app->writer, &batches, &nops);
+	ky_rcache_stats(app->idea_list_cache, &hits, &misses);
+	ky_buf_printf(&b,
+		      "# HELP kyoso_idea_list_cache_total Anonymous idea-list pages served from the cache (hit) or built.\n"
+		      "# TYPE kyoso_idea_list_cache_total counter\nkyoso_idea_list_cache_total{result=\"hit\"} %" PRIu64
+		      "\nkyoso_idea_list_cache_total{result=\"miss\"} %" PRIu64 "\n",
+		      hits, misses);
 	ky_buf_printf(&b,
 		      "# HELP kyoso_group_commit_batches_total Transactions committed by the group-commit writer.\n"
 		      "# TYPE kyoso_group_commit_batches_total counter\nkyoso_group_commit_batches_total %" PRIu64 "\n"

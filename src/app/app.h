@@ -18,7 +18,8 @@ struct ky_app {
 	struct ky_route *routes;  /* all modules' routes, joined at init (owned) */
 	size_t nroutes;
 	int64_t started_at_ms;
-	struct ky_writer *writer; /* group commit (app/writer.h); NULL when off: handlers commit alone */
+	struct ky_writer *writer;          /* group commit (app/writer.h); NULL when off: handlers commit alone */
+	struct ky_rcache *idea_list_cache; /* anonymous idea-list pages by theme version (core/rcache.h) */
 };
 
 /* A role held by the current user. scope_id is the tenant or organization id (0 for global). */

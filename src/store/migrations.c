@@ -250,6 +250,28 @@ const struct ky_migration ky_migrations[] = {
 	 "CREATE INDEX delib_ideas_theme_discussed ON delib_ideas(theme_id, comment_count, id);\n",
 	 NULL, NULL},
 	{12, "desk_core", ky_sql_desk_m12, NULL, NULL},
-	/* Version 9 was reserved for search, which needed no schema; the next migration is 13. */
+	/* A version number per theme that changes whenever the theme's idea list may change: any
+	 * write to one of its ideas, or a change of an author's name or account. The anonymous idea
+	 * list is cached per version (src/core/rcache.h), so the triggers are the whole invalidation:
+	 * no code path can forget it. SQLite only: there the database serialises writers anyway; on
+	 * PostgreSQL the bump would make every write in a theme queue on one row, so the column stays
+	 * 0 and the cache is not used. */
+	{13, "idea_list_version", "ALTER TABLE delib_themes ADD COLUMN list_version BIGINT NOT NULL DEFAULT 0;\n",
+	 "CREATE TRIGGER delib_ideas_lv_insert AFTER INSERT ON delib_ideas BEGIN\n"
+	 " UPDATE delib_themes SET list_version = list_version + 1 WHERE id = NEW.theme_id;\n"
+	 "END;\n"
+	 "CREATE TRIGGER delib_ideas_lv_update AFTER UPDATE ON delib_ideas BEGIN\n"
+	 " UPDATE delib_themes SET list_version = list_version + 1 WHERE id IN (OLD.theme_id, NEW.theme_id);\n"
+	 "END;\n"
+	 "CREATE TRIGGER delib_ideas_lv_delete AFTER DELETE ON delib_ideas BEGIN\n"
+	 " UPDATE delib_themes SET list_version = list_version + 1 WHERE id = OLD.theme_id;\n"
+	 "END;\n"
+	 "CREATE TRIGGER users_lv_update AFTER UPDATE OF display_name, deleted_at ON users BEGIN\n"
+	 " UPDATE delib_themes SET list_version = list_version + 1\n"
+	 "  WHERE id IN (SELECT theme_id FROM delib_ideas WHERE author_id = NEW.id);\n"
+	 "END;\n",
+	 NULL},
+	/* Version 9 was reserved for search, which needed no schema. Versions 14 (desk selection),
+	 * 15 (reverse proposals) and 16 (opinion) are taken; the next migration is 17. */
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));

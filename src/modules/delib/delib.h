@@ -41,6 +41,17 @@ bool ky_delib_is_staff(struct ky_req *req, int64_t tenant_id);
  * staff only). Otherwise writes 404 and returns false. */
 bool ky_delib_process(struct ky_req *req, struct ky_resp *resp, const char *slug, int64_t id, struct ky_process *p);
 
+struct ky_theme {
+	int64_t id, process_id, support_limit;
+	int64_t list_version; /* bumped by triggers whenever the theme's idea list may change (SQLite) */
+	const char *title;
+	bool hidden;
+};
+
+/* Loads theme id of process p, writing 404 when missing or hidden from a non-staff user. */
+bool ky_delib_theme(struct ky_req *req, struct ky_resp *resp, const struct ky_process *p, int64_t id,
+		    struct ky_theme *t);
+
 /* True when act is open now: the process is published and the phase running now lists act.
  * Otherwise writes 409 code "phase_closed" whose detail says when it opens (the next phase that
  * lists it, in JST) or that it has closed, and returns false. Staff entering offline input

@@ -12,16 +12,9 @@
 
 #include "app/writer.h"
 #include "core/jsonw.h"
+#include "core/rcache.h"
 #include "core/time.h"
 #include "modules/delib/delib.h"
-
-struct ky_theme {
-	int64_t id, process_id, support_limit;
-	const char *title;
-	bool hidden;
-};
-bool ky_delib_theme(struct ky_req *req, struct ky_resp *resp, const struct ky_process *p, int64_t id,
-		    struct ky_theme *t);
 
 struct idea {
 	int64_t id, theme_id, author_id, support_count;
@@ -238,6 +231,25 @@ void ky_h_ideas(struct ky_req *req, struct ky_resp *resp)
 		cat = NULL;
 	if (dist && !*dist)
 		dist = NULL;
+	/* Anonymous visitors all get the same page, so it is served from the cache for as long as the
+	 * theme's list version stays the same (SQLite only; migration 13 explains the version). */
+	struct ky_rcache *cache = req->app->idea_list_cache;
+	const char *ckey = NULL;
+	if (cache && !req->auth && !p.staff && ky_db_kind(req->db) == KY_DB_SQLITE) {
+		ckey = ky_arena_printf(req->arena, "%" PRId64 "|%s|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%zu:%s|%zu:%s|%zu:%s",
+				       t.id, req->lang, sort, seed, limit, after, state ? strlen(state) : 0,
+				       state ? state : "", cat ? strlen(cat) : 0, cat ? cat : "", dist ? strlen(dist) : 0,
+				       dist ? dist : "");
+		size_t len = 0;
+		const char *body = ckey ? ky_rcache_get(cache, ckey, t.list_version, req->arena, &len) : NULL;
+		if (body) {
+			resp->status = 200;
+			resp->content_type = "application/json; charset=utf-8";
+			resp->body = body;
+			resp->body_len = len;
+			return;
+		}
+	}
 	const char *sql = ky_arena_printf(
 		req->arena,
 		"%s WHERE i.theme_id = ? AND (i.hidden_at IS NULL OR ? = 1)"
@@ -297,6 +309,8 @@ void ky_h_ideas(struct ky_req *req, struct ky_resp *resp)
 	ky_jw_obj_end(&w);
 	ky_resp_jw(req, resp, 200, &w);
 	ky_jw_free(&w);
+	if (ckey && resp->status == 200)
+		ky_rcache_put(cache, ckey, t.list_version, resp->body, resp->body_len);
 }
 
 void ky_h_idea(struct ky_req *req, struct ky_resp *resp)

@@ -14,18 +14,6 @@
 
 #define PHASES_MAX 12
 
-/* ---- shared with idea.c ---- */
-
-struct ky_theme {
-	int64_t id, process_id, support_limit;
-	const char *title;
-	bool hidden;
-};
-
-/* Loads theme id of process p, writing 404 when missing or hidden from a non-staff user. */
-bool ky_delib_theme(struct ky_req *req, struct ky_resp *resp, const struct ky_process *p, int64_t id,
-		    struct ky_theme *t);
-
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -562,7 +550,8 @@ bool ky_delib_theme(struct ky_req *req, struct ky_resp *resp, const struct ky_pr
 	memset(t, 0, sizeof(*t));
 	struct ky_rows *r = NULL;
 	if (KY_QUERY(req->db,
-		     "SELECT id, title, support_limit, hidden_at FROM delib_themes WHERE id = ? AND process_id = ?", &r,
+		     "SELECT id, title, support_limit, hidden_at, list_version FROM delib_themes WHERE id = ? AND process_id = ?",
+		     &r,
 		     KY_VINT(id), KY_VINT(p->id))) {
 		ky_problem_err(req, resp, KY_ERR_DB);
 		return false;
@@ -574,6 +563,7 @@ bool ky_delib_theme(struct ky_req *req, struct ky_resp *resp, const struct ky_pr
 		t->title = ky_arena_strdup(req->arena, ky_rows_text(r, 1));
 		t->support_limit = ky_rows_int(r, 2);
 		t->hidden = !ky_rows_isnull(r, 3);
+		t->list_version = ky_rows_int(r, 4);
 	}
 	ky_rows_free(r);
 	if (found && (!t->hidden || p->staff))
