@@ -7,9 +7,10 @@
 #      SQL in the sqlite3 CLI once, cached in bench/out/delib/base.db, copied fresh for every run.
 #   2. GET .../themes/{tid}/ideas?sort=supported&limit=20 against nginx serving the same bytes,
 #      wrk -t2 -c64 as bench/run.sh (warm-up, rounds alternated ABBA), req/s, p99, ratio, server
-#      CPU µs/request; plus the query plan and the query's own time with and without the index
-#      that would serve it (on a copy of the database; src/ is not changed).
+#      CPU µs/request; plus the query plan and the query's own time in the sqlite3 CLI (on a
+#      copy of the database).
 #   3. Durable support ingestion: 64 connections POSTing supports (session cookie + CSRF header),
+#      with group commit (the default) and, in the same rounds, with KYOSO_GROUP_COMMIT=false,
 #      each request a new (user, idea) pair (bench/delib/support.lua), counted as committed rows;
 #      beside it, in the same rounds, two plain C loops with the same pragmas (bench/delib/loop.c):
 #      one commit per INSERT, and 1,000 INSERTs per commit.
@@ -282,13 +283,21 @@ wrk_run() {
 }
 
 KY_PORT=$(free_port)
-KYOSO_THREADS=$THREADS KYOSO_LOG_LEVEL=warn "$KYOSO" serve --db "sqlite:$DB" --listen "127.0.0.1:$KY_PORT" \
-	--web-root "$D/no-web" >"$D/kyoso.log" 2>&1 &
-KY_PID=$!
-wait_http "http://127.0.0.1:$KY_PORT/readyz" || {
-	tail -n 20 "$D/kyoso.log" >&2
-	die "kyoso did not become ready"
+KY_GC=
+start_kyoso() { # group_commit (true|false): (re)starts kyoso on the same port and database
+	[ "$KY_GC" = "$1" ] && [ -n "$KY_PID" ] && return 0
+	stop_pid "$KY_PID"
+	KYOSO_GROUP_COMMIT=$1 KYOSO_THREADS=$THREADS KYOSO_LOG_LEVEL=warn "$KYOSO" serve --db "sqlite:$DB" \
+		--listen "127.0.0.1:$KY_PORT" --web-root "$D/no-web" >>"$D/kyoso.log" 2>&1 &
+	KY_PID=$!
+	KY_GC=$1
+	wait_http "http://127.0.0.1:$KY_PORT/readyz" || {
+		tail -n 20 "$D/kyoso.log" >&2
+		die "kyoso did not become ready"
+	}
 }
+: >"$D/kyoso.log"
+start_kyoso true
 
 # ---- 2. the most-supported list vs nginx ----------------------------------------------------
 mkdir -p "$D/www" "$D/nginx/tmp"
@@ -347,7 +356,7 @@ stop_pid "$NGINX_PID"
 NGINX_PID=
 
 # The list's SQL (idea.c, sort=supported, anonymous visitor) on a copy of the database: its plan
-# and its time now, and with the index that would let SQLite read the first 21 rows in order.
+# and its time (migration 11's index lets SQLite read the first 21 rows in order).
 LIST_SQL="SELECT i.id, i.theme_id, i.process_id, i.title, i.body, i.body_html, i.category, i.district, i.state,
  i.answer, i.answered_at, i.source, i.support_count, i.comment_count, i.created_at, i.updated_at,
  i.author_id, u.display_name, CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END,
@@ -359,7 +368,6 @@ LIST_SQL="SELECT i.id, i.theme_id, i.process_id, i.title, i.body, i.body_html, i
  AND (CAST(NULL AS TEXT) IS NULL OR i.district = CAST(NULL AS TEXT))
  AND ((CAST(NULL AS TEXT) IS NULL AND i.state <> 'withdrawn') OR i.state = CAST(NULL AS TEXT))
  AND (0 = 0 OR 0 >= 0) ORDER BY i.support_count DESC, i.id DESC LIMIT 21 OFFSET 0"
-FIX_INDEX="CREATE INDEX delib_ideas_theme_supported ON delib_ideas(theme_id, support_count DESC, id DESC)"
 query_ms() { # db: best of 5 runs of the list query, in ms (sqlite3 .timer real)
 	local i
 	for i in 1 2 3 4 5; do
@@ -370,19 +378,18 @@ cp "$DB" "$D/plan.db"
 rm -f "$D/plan.db-wal" "$D/plan.db-shm"
 PLAN_NOW=$(sq "$D/plan.db" "EXPLAIN QUERY PLAN $LIST_SQL" | sed -n 's/^[|`]--//p' | paste -sd ';' | sed 's/;/; /g')
 Q_NOW=$(query_ms "$D/plan.db")
-sq "$D/plan.db" "$FIX_INDEX; ANALYZE delib_ideas;"
-PLAN_FIX=$(sq "$D/plan.db" "EXPLAIN QUERY PLAN $LIST_SQL" | sed -n 's/^[|`]--//p' | paste -sd ';' | sed 's/;/; /g')
-Q_FIX=$(query_ms "$D/plan.db")
 rm -f "$D/plan.db" "$D/plan.db-wal" "$D/plan.db-shm"
-log "list SQL: $Q_NOW ms ($PLAN_NOW); with the index: $Q_FIX ms ($PLAN_FIX)"
+log "list SQL: $Q_NOW ms ($PLAN_NOW)"
 
 # ---- 3. durable support ingestion -----------------------------------------------------------
 "$D/tokens" "$NSESS" >"$D/tokens.tsv"
 cut -f1 "$D/tokens.tsv" >"$D/tokens.txt"
 NOW=$(now_ms)
-awk -F'\t' -v b="$SESS_BASE" -v now="$NOW" '
+# now/expires are passed as strings: mawk's printf %d stops at 2^31 and turned the times into 1970
+# (every generated session was expired, hence 401s in the first runs).
+awk -F'\t' -v b="$SESS_BASE" -v now="$NOW" -v expires="$((NOW + 86400000))" '
 	BEGIN {print "BEGIN;"}
-	{printf "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (\x27%s\x27, %d, %d, %d, %d);\n", $2, b + NR - 1, now, now, now + 86400000}
+	{printf "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (\x27%s\x27, %s, %s, %s, %s);\n", $2, b + NR - 1, now, now, expires}
 	END {print "COMMIT;"}' "$D/tokens.tsv" | sq "$DB" >/dev/null
 CSRF=$(head -n 1 "$D/tokens.txt" | rev) # any 43 characters, sent as cookie and header alike
 SURL="http://127.0.0.1:$KY_PORT/"
@@ -391,14 +398,27 @@ code=$(curl -sS -o "$D/support-check.json" -w '%{http_code}' -X POST -H "Cookie:
 	-H "X-CSRF-Token: $CSRF" "http://127.0.0.1:$KY_PORT/api/v1/municipalities/kamome/processes/1/ideas/$((IDEA_BASE + IDEAS - 1))/support")
 [ "$code" = 200 ] || die "POST support answered $code: $(cat "$D/support-check.json")"
 supports() { sq "$DB" "SELECT COUNT(*) FROM delib_supports WHERE theme_id = $THEME"; }
-ingest() { # round: one wrk run; appends to raw.tsv and records the committed rows
-	local r=$1 before after
+ingest() { # round label (kyoso: group commit on; kyoso-single: off): one wrk run; appends to
+	# raw.tsv and records the committed rows. Rounds of the two labels use disjoint ideas.
+	local r=$1 label=$2 before after shift=$1
+	if [ "$label" = kyoso ]; then start_kyoso true; else start_kyoso false; shift=$((r + 5)); fi
 	before=$(supports)
-	wrk_run ingest kyoso "$r" "$SURL" -s "$ROOT/bench/delib/support.lua" -- "$D/tokens.txt" "$CSRF" "$IDEA_BASE" \
-		"$IDEAS" "$r" "$WRK_THREADS" @@ "$KY_PID"
+	local m0 m1
+	m0=$(gc_metrics)
+	wrk_run ingest "$label" "$r" "$SURL" -s "$ROOT/bench/delib/support.lua" -- "$D/tokens.txt" "$CSRF" "$IDEA_BASE" \
+		"$IDEAS" "$shift" "$WRK_THREADS" @@ "$KY_PID"
 	after=$(supports)
-	printf 'ingest\tcommitted\t%s\t%s\n' "$r" $((after - before)) >>"$D/committed.tsv"
+	m1=$(gc_metrics)
+	printf 'ingest\t%s\t%s\t%s\n' "$label" "$r" $((after - before)) >>"$D/committed.tsv"
+	GC_OPS=$((GC_OPS + ${m1% *} - ${m0% *}))
+	GC_BATCHES=$((GC_BATCHES + ${m1#* } - ${m0#* }))
 }
+gc_metrics() { # "ops batches" of the running kyoso's group-commit writer
+	curl -sS "http://127.0.0.1:$KY_PORT/metrics" |
+		awk '$1=="kyoso_group_commit_ops_total" {o=$2} $1=="kyoso_group_commit_batches_total" {b=$2} END {print o+0, b+0}'
+}
+GC_OPS=0
+GC_BATCHES=0
 loop_run() { # batch round
 	local f=$D/loop-$1-$2.txt line
 	"$D/loop" "$D/loop-$1.db" "$1" "$LOOP_SECS" >"$f" || die "bench/delib/loop.c failed"
@@ -414,13 +434,15 @@ wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" --timeout "$TIMEOUT" -s "$ROOT/bench
 	"$D/tokens.txt" "$CSRF" "$IDEA_BASE" "$IDEAS" 0 "$WRK_THREADS" >/dev/null
 for r in $(seq "$ROUNDS"); do
 	if [ $((r % 2)) = 1 ]; then
-		ingest "$r"
+		ingest "$r" kyoso
+		ingest "$r" kyoso-single
 		loop_run 1 "$r"
 		loop_run 1000 "$r"
 	else
 		loop_run 1000 "$r"
 		loop_run 1 "$r"
-		ingest "$r"
+		ingest "$r" kyoso-single
+		ingest "$r" kyoso
 	fi
 done
 read -r F_SUM F_ROWS < <(sq -separator ' ' "$DB" "SELECT (SELECT SUM(support_count) FROM delib_ideas WHERE theme_id = $THEME), (SELECT COUNT(*) FROM delib_supports WHERE theme_id = $THEME)")
@@ -435,6 +457,7 @@ survey_ms() { # path: median of TIMES curl time_total, ms; the body of the last 
 	grep -qv '^200 ' "$f.times" && die "GET $SURVEY_PATH$1 did not answer 200: $(head -c 300 "$f")"
 	cut -d' ' -f2 "$f.times" | median | awk '{printf "%.1f", $1 * 1000}'
 }
+start_kyoso true
 S_RESULTS=$(survey_ms /results)
 S_CT_AGE=$(survey_ms "/crosstab?question=0&by=age_band")
 S_CT_DIST=$(survey_ms "/crosstab?question=2&by=district")
@@ -457,8 +480,14 @@ row() {
 R_LIST=$(awk -v a="$(col list kyoso rps | median)" -v b="$(col list nginx rps | median)" 'BEGIN {printf "%.4f", a/b}')
 P99_LIST=$(col list kyoso p99_us | median)
 # committed supports per second, per round (rows added to the table / wrk's duration)
-paste <(col ingest kyoso secs) <(cut -f4 "$D/committed.tsv") | awk '{printf "%.1f\n", $2 / $1}' >"$D/ingest-rate.txt"
+rate() { # label: committed rows / wrk seconds, one line per round (in round order)
+	paste <(col ingest "$1" secs) <(awk -F'\t' -v l="$1" '$2==l {print $4}' "$D/committed.tsv") |
+		awk '{printf "%.1f\n", $2 / $1}'
+}
+rate kyoso >"$D/ingest-rate.txt"
+rate kyoso-single >"$D/ingest-rate-single.txt"
 ING=$(median <"$D/ingest-rate.txt")
+ING1=$(median <"$D/ingest-rate-single.txt")
 L1=$(awk -F'\t' '$2=="loop-1" {print $4}' "$D/loops.tsv" | median)
 L1000=$(awk -F'\t' '$2=="loop-1000" {print $4}' "$D/loops.tsv" | median)
 ACK=$(paste <(col ingest kyoso requests) <(col ingest kyoso errors) <(col ingest kyoso secs) | awk '{printf "%.1f\n", ($1 - $2) / $3}' | median)
@@ -481,7 +510,6 @@ ACK=$(paste <(col ingest kyoso requests) <(col ingest kyoso errors) <(col ingest
 	echo
 	echo "- ratio kyoso/nginx: **$(printf '%.4f' "$R_LIST")**"
 	echo "- the query (idea.c, sort=supported): $Q_NOW ms in the sqlite3 CLI (best of 5); plan: $PLAN_NOW"
-	echo "- with \`$FIX_INDEX\`: $Q_FIX ms; plan: $PLAN_FIX"
 	echo
 	echo "## Durable support ingestion (POST .../ideas/{id}/support, $CONNS connections, synchronous=FULL, WAL)"
 	echo
@@ -489,10 +517,12 @@ ACK=$(paste <(col ingest kyoso requests) <(col ingest kyoso errors) <(col ingest
 	echo "| --- | ---: | --- |"
 	echo "| kyoso over HTTP, rows committed | $(printf '%.0f' "$ING") | $(paste -sd ' ' "$D/ingest-rate.txt" | sed 's/ /, /g') |"
 	echo "| kyoso over HTTP, 2xx answers | $(printf '%.0f' "$ACK") | |"
+	echo "| kyoso over HTTP, group commit off (one transaction per request), rows committed | $(printf '%.0f' "$ING1") | $(paste -sd ' ' "$D/ingest-rate-single.txt" | sed 's/ /, /g') |"
 	echo "| C loop, 1 INSERT per commit | $(printf '%.0f' "$L1") | $(awk -F'\t' '$2=="loop-1" {printf "%s%.0f", (n++ ? ", " : ""), $4}' "$D/loops.tsv") |"
 	echo "| C loop, 1,000 INSERTs per commit | $(printf '%.0f' "$L1000") | $(awk -F'\t' '$2=="loop-1000" {printf "%s%.0f", (n++ ? ", " : ""), $4}' "$D/loops.tsv") |"
 	echo
-	echo "- kyoso/loop-each: **$(awk -v a="$ING" -v b="$L1" 'BEGIN {printf "%.2f", a/b}')**; kyoso/loop-1000: **$(awk -v a="$ING" -v b="$L1000" 'BEGIN {printf "%.3f", a/b}')**"
+	echo "- kyoso/loop-each: **$(awk -v a="$ING" -v b="$L1" 'BEGIN {printf "%.2f", a/b}')**; kyoso/loop-1000: **$(awk -v a="$ING" -v b="$L1000" 'BEGIN {printf "%.3f", a/b}')**; group commit on/off: **$(awk -v a="$ING" -v b="$ING1" 'BEGIN {printf "%.1f", a/b}')×**; off/loop-each: $(awk -v a="$ING1" -v b="$L1" 'BEGIN {printf "%.2f", a/b}')"
+	echo "- group-commit writer during the measured runs: $GC_OPS supports in $GC_BATCHES transactions ($(awk -v a="$GC_OPS" -v b="$GC_BATCHES" 'BEGIN {printf "%.1f", b ? a/b : 0}') per commit; /metrics)"
 	echo "- p99 of a support request: $(ms "$(col ingest kyoso p99_us | median)") ms, p50 $(ms "$(col ingest kyoso p50_us | median)") ms; server CPU $(col ingest kyoso cpu_us_per_req | median) µs/request; errors $(col ingest kyoso errors | awk '{s+=$1} END {print s+0}')"
 	echo "- after the runs: SUM(support_count) = $F_SUM, rows = $F_ROWS (theme $THEME); loop journal_mode: $SYNC"
 	echo
