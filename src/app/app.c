@@ -122,6 +122,8 @@ static void ops(struct ky_app *app, struct ky_req *req, struct ky_resp *resp)
 	ky_resp_text(req, resp, 200, "text/plain; version=0.0.4; charset=utf-8", body ? body : "");
 }
 
+static void api(struct ky_req *req, struct ky_resp *resp, const struct ky_route *r);
+
 void ky_app_dispatch(void *ctx, struct ky_req *req, struct ky_resp *resp)
 {
 	struct ky_app *app = ctx;
@@ -169,6 +171,15 @@ void ky_app_dispatch(void *ctx, struct ky_req *req, struct ky_resp *resp)
 		ky_problem(req, resp, 503, "unavailable", NULL, "データベースに接続できません", "The database is unavailable");
 		return;
 	}
+	/* One read snapshot for the request's reads (SQLite; see ky_db_read_begin). */
+	ky_db_read_begin(req->db);
+	api(req, resp, r);
+	ky_db_read_end(req->db);
+}
+
+/* The API pipeline after routing: session, CSRF, login, handler. */
+static void api(struct ky_req *req, struct ky_resp *resp, const struct ky_route *r)
+{
 	if (ky_session_load(req) != KY_OK) {
 		ky_problem(req, resp, 503, "unavailable", NULL, NULL, NULL);
 		return;

@@ -143,14 +143,15 @@ void ky_resp_text(struct ky_req *req, struct ky_resp *resp, int status, const ch
  *
  * A handler calls ky_resp_defer() instead of writing a response and returns. The adapter then
  * suspends the connection (its pool thread goes on serving other connections) and calls
- * start(d, arg) on the same thread. From then on the owner of d fills ky_defer_req(d) /
- * ky_defer_resp(d) with the ky_resp_* helpers (the request arena is the owner's until then) and
- * calls ky_defer_finish(d) exactly once, from any thread; the reply is sent then. Requests with a
- * deferred reply count as in flight: the server drains them before it stops. */
+ * start(d, arg) on the same thread. The owner of d later calls ky_defer_finish(d, reply, arg)
+ * exactly once, from any thread: the connection resumes, and its own pool thread calls
+ * reply(req, resp, arg) to write the response with the usual helpers, then sends it. (Building
+ * the reply there keeps the request arena's memory on the thread that frees it.) Until then the
+ * request and its arena must not be touched by anyone but the owner. Requests with a deferred
+ * reply count as in flight: the server drains them before it stops. */
 void ky_resp_defer(struct ky_resp *resp, void (*start)(struct ky_defer *d, void *arg), void *arg);
-struct ky_req *ky_defer_req(struct ky_defer *d);
-struct ky_resp *ky_defer_resp(struct ky_defer *d);
-void ky_defer_finish(struct ky_defer *d);
+void ky_defer_finish(struct ky_defer *d, void (*reply)(struct ky_req *req, struct ky_resp *resp, void *arg),
+		     void *arg);
 /* 204 No Content. */
 void ky_resp_empty(struct ky_req *req, struct ky_resp *resp, int status);
 /* Set-Cookie. max_age < 0: session cookie; 0: delete. */

@@ -27,6 +27,8 @@ struct ky_defer {
 	struct MHD_Connection *con;
 	struct ky_req req;
 	struct ky_resp resp;
+	void (*reply)(struct ky_req *req, struct ky_resp *resp, void *arg);
+	void *reply_arg;
 	atomic_bool finished;
 };
 
@@ -254,6 +256,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 			return MHD_YES;
 		cr->defer = NULL;
 		cr->route = d->req.route;
+		d->reply(&d->req, &d->resp, d->reply_arg);
 		return queue(con, &d->req, &d->resp, cr);
 	}
 	if (!cr->started) {
@@ -468,19 +471,12 @@ enum ky_err ky_http_start(const struct ky_http_opts *o, struct ky_http_server **
 	return KY_OK;
 }
 
-struct ky_req *ky_defer_req(struct ky_defer *d)
-{
-	return &d->req;
-}
-
-struct ky_resp *ky_defer_resp(struct ky_defer *d)
-{
-	return &d->resp;
-}
-
-void ky_defer_finish(struct ky_defer *d)
+void ky_defer_finish(struct ky_defer *d, void (*reply)(struct ky_req *req, struct ky_resp *resp, void *arg),
+		     void *arg)
 {
 	struct ky_http_server *s = d->s;
+	d->reply = reply;
+	d->reply_arg = arg;
 	atomic_store(&d->finished, true);
 	MHD_resume_connection(d->con);
 	atomic_fetch_sub(&s->deferred, 1);

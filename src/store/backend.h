@@ -59,6 +59,7 @@ struct ky_db {
 	bool in_tx;         /* between a successful begin and commit/rollback */
 	enum ky_err tx_err; /* first statement error inside the transaction; KY_OK if none */
 	bool rows_open;     /* a result set is live; no other statement may run */
+	bool in_read;       /* a read snapshot (ky_db_read_begin) is open; SQLite only */
 	char errmsg[KY_DB_ERRMSG_MAX];
 };
 

@@ -148,6 +148,24 @@ static enum ky_err note(struct ky_db *db, enum ky_err rc)
 	return rc;
 }
 
+enum ky_err ky_db_read_begin(struct ky_db *db)
+{
+	if (!db || db->kind != KY_DB_SQLITE || db->in_tx || db->in_read || db->rows_open)
+		return KY_OK;
+	enum ky_err rc = db->ops->exec_script(db, "BEGIN");
+	if (rc == KY_OK)
+		db->in_read = true;
+	return rc;
+}
+
+void ky_db_read_end(struct ky_db *db)
+{
+	if (!db || !db->in_read || db->in_tx || db->rows_open)
+		return;
+	db->in_read = false;
+	(void)db->ops->exec_script(db, "COMMIT");
+}
+
 enum ky_err ky_db_begin(struct ky_db *db)
 {
 	if (!db)
@@ -156,6 +174,7 @@ enum ky_err ky_db_begin(struct ky_db *db)
 		return can_run(db);
 	if (db->in_tx)
 		return ky_db_set_err(db, KY_ERR_INTERNAL, "%s: nested ky_db_begin", db->ops->name);
+	ky_db_read_end(db);
 	enum ky_err rc = db->ops->begin(db);
 	if (rc == KY_OK) {
 		db->in_tx = true;

@@ -62,6 +62,16 @@ enum ky_err ky_db_open(const char *url, struct ky_db **out, char *errbuf, size_t
 void ky_db_close(struct ky_db *db);
 enum ky_db_kind ky_db_kind(const struct ky_db *db);
 
+/* Read snapshots. SQLite takes and drops its WAL read lock (several fcntl calls) around every
+ * statement run outside a transaction; a request that reads five times pays that five times.
+ * ky_db_read_begin() opens one deferred read transaction instead, so a run of reads shares one
+ * lock and sees one consistent snapshot. It ends at ky_db_read_end(), or by itself just before
+ * anything writes: ky_db_begin(), or a statement that is not read-only (the write then runs on
+ * its own as before; a write inside the snapshot could fail with SQLITE_BUSY_SNAPSHOT). No-op on
+ * PostgreSQL, inside a transaction, or with a result set open. */
+enum ky_err ky_db_read_begin(struct ky_db *db);
+void ky_db_read_end(struct ky_db *db);
+
 /* Transactions. ky_db_begin() starts a write transaction (SQLite: BEGIN IMMEDIATE, so writers
  * queue instead of failing on upgrade). Nested begin is an error. rollback never fails visibly. */
 enum ky_err ky_db_begin(struct ky_db *db);

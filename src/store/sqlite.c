@@ -232,6 +232,15 @@ static void stmt_release(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
+/* A statement that writes ends the read snapshot first (see ky_db_read_begin in db.h). */
+static void end_snapshot_for_write(struct ky_db *db, sqlite3_stmt *st)
+{
+	if (db->in_read && !db->in_tx && !sqlite3_stmt_readonly(st)) {
+		db->in_read = false;
+		sqlite3_exec(sq(db)->h, "COMMIT", NULL, NULL, NULL);
+	}
+}
+
 static enum ky_err sq_exec(struct ky_db *db, const char *sql, const struct ky_val *params,
 			   int nparams, int64_t *changes)
 {
@@ -240,6 +249,7 @@ static enum ky_err sq_exec(struct ky_db *db, const char *sql, const struct ky_va
 	enum ky_err rc = get_stmt(d, sql, &st);
 	if (rc)
 		return rc;
+	end_snapshot_for_write(db, st);
 	rc = bind_params(d, st, params, nparams);
 	if (rc)
 		goto out;
@@ -268,6 +278,7 @@ static enum ky_err sq_query(struct ky_db *db, const char *sql, const struct ky_v
 	enum ky_err rc = get_stmt(d, sql, &st);
 	if (rc)
 		return rc;
+	end_snapshot_for_write(db, st);
 	rc = bind_params(d, st, params, nparams);
 	if (rc)
 		goto fail;

@@ -577,6 +577,7 @@ struct support_op {
 	struct ky_defer *d;
 	int64_t idea_id, uid, theme_id, limit, count;
 	bool over;
+	enum ky_err rc;
 };
 
 static enum ky_err support_op_apply(struct ky_db *db, struct ky_write_op *o)
@@ -585,19 +586,24 @@ static enum ky_err support_op_apply(struct ky_db *db, struct ky_write_op *o)
 	return support_write(db, op->idea_id, op->uid, op->theme_id, op->limit, &op->over, &op->count);
 }
 
-/* Runs on the writer thread once the batch holding this support is durable. */
-static void support_op_done(struct ky_write_op *o, enum ky_err rc)
+/* Back on the connection's own thread: the answer. */
+static void support_op_reply(struct ky_req *req, struct ky_resp *resp, void *arg)
 {
-	struct support_op *op = (struct support_op *)o;
-	struct ky_req *req = ky_defer_req(op->d);
-	struct ky_resp *resp = ky_defer_resp(op->d);
-	if (rc)
-		ky_problem_err(req, resp, rc);
+	struct support_op *op = arg;
+	if (op->rc)
+		ky_problem_err(req, resp, op->rc);
 	else if (op->over)
 		support_limit_problem(req, resp, op->limit);
 	else
 		support_json(req, resp, op->idea_id, true, op->count);
-	ky_defer_finish(op->d);
+}
+
+/* Runs on the writer thread once the batch holding this support is durable (or failed). */
+static void support_op_done(struct ky_write_op *o, enum ky_err rc)
+{
+	struct support_op *op = (struct support_op *)o;
+	op->rc = rc;
+	ky_defer_finish(op->d, support_op_reply, op);
 }
 
 static void support_op_start(struct ky_defer *d, void *arg)
