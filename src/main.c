@@ -219,6 +219,7 @@ static int cmd_serve(struct ky_config *cfg)
 		.arena_bytes = (size_t)cfg->max_body_bytes * 4 + (8u << 20),
 		.trust_proxy = cfg->trust_proxy,
 		.dispatch = ky_app_dispatch,
+		.body_limit = ky_app_body_limit,
 		.ctx = &app,
 	};
 	if (!strcmp(cfg->mail_mode, "smtp") && !cfg->smtp_url[0]) {

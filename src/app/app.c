@@ -124,6 +124,16 @@ static void ops(struct ky_app *app, struct ky_req *req, struct ky_resp *resp)
 
 static void api(struct ky_req *req, struct ky_resp *resp, const struct ky_route *r);
 
+size_t ky_app_body_limit(void *ctx, const char *method, const char *path)
+{
+	struct ky_app *app = ctx;
+	static const char suffix[] = "/attachments";
+	size_t n = strlen(path), k = sizeof(suffix) - 1;
+	if (strcmp(method, "POST") || strncmp(path, "/api/v1/", 8) || n < k || strcmp(path + n - k, suffix))
+		return 0;
+	return (size_t)app->cfg.max_upload_bytes;
+}
+
 void ky_app_dispatch(void *ctx, struct ky_req *req, struct ky_resp *resp)
 {
 	struct ky_app *app = ctx;

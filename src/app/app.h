@@ -43,6 +43,9 @@ struct ky_auth {
 
 /* The application's dispatch callback for the HTTP server (ctx is struct ky_app *). */
 void ky_app_dispatch(void *ctx, struct ky_req *req, struct ky_resp *resp);
+/* The body limit for a request before it is read: max_upload_bytes for attachment uploads
+ * (POST .../attachments under /api/v1/), 0 (max_body_bytes) for everything else. */
+size_t ky_app_body_limit(void *ctx, const char *method, const char *path);
 /* This thread's database connection (opened on first use, closed at thread exit), or NULL with
  * the reason logged. */
 struct ky_db *ky_app_db(struct ky_app *app);

@@ -61,7 +61,7 @@ const struct ky_config_def ky_config_defs[] = {
 	{"upload_dir", KY_CFG_STRING, S(upload_dir), "var/uploads", 0, 0, NULL,
 	 "where uploaded attachments are stored (never inside web_root)"},
 	{"max_upload_bytes", KY_CFG_INT, I(max_upload_bytes), "10485760", 1024, 268435456, NULL,
-	 "largest attachment accepted (max_body_bytes also applies)"},
+	 "largest attachment accepted (uploads of attachments may exceed max_body_bytes up to this)"},
 	{"group_commit", KY_CFG_BOOL, B(group_commit), "true", 0, 0, NULL,
 	 "commit small writes (supports) together: one durable commit for many requests"},
 };

@@ -43,6 +43,7 @@ struct conn_req {
 	const char *method;
 	int status;
 	struct ky_defer *defer; /* set while the reply is deferred */
+	size_t body_max;        /* this request's body limit */
 };
 
 /* ---- metrics ---- */
@@ -264,12 +265,25 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		cr->method = method;
 		cr->counted = true;
 		atomic_fetch_add(&s->in_flight, 1);
+		cr->body_max = s->o.max_body_bytes;
+		if (s->o.body_limit) {
+			size_t q = strcspn(url, "?");
+			char path[512];
+			if (q < sizeof(path)) {
+				memcpy(path, url, q);
+				path[q] = '\0';
+				size_t lim = s->o.body_limit(s->o.ctx, method, path);
+				if (lim > cr->body_max)
+					cr->body_max = lim;
+			}
+		}
+		cr->body.max = cr->body_max;
 		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > s->o.max_body_bytes) {
+		if (cl && strtoull(cl, NULL, 10) > cr->body_max) {
 			cr->too_large = true;
 			char ja[128], en[128];
-			snprintf(ja, sizeof(ja), "本文は %zu バイト以下にしてください", s->o.max_body_bytes);
-			snprintf(en, sizeof(en), "The body must be at most %zu bytes", s->o.max_body_bytes);
+			snprintf(ja, sizeof(ja), "本文は %zu バイト以下にしてください", cr->body_max);
+			snprintf(en, sizeof(en), "The body must be at most %zu bytes", cr->body_max);
 			return early_problem(s, con, cr, method, 413, "too_large", ja, en);
 		}
 		return MHD_YES; /* queue on a later call: keeps keep-alive working */
@@ -282,8 +296,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 	}
 	if (cr->too_large) {
 		char ja[128], en[128];
-		snprintf(ja, sizeof(ja), "本文は %zu バイト以下にしてください", s->o.max_body_bytes);
-		snprintf(en, sizeof(en), "The body must be at most %zu bytes", s->o.max_body_bytes);
+		snprintf(ja, sizeof(ja), "本文は %zu バイト以下にしてください", cr->body_max);
+		snprintf(en, sizeof(en), "The body must be at most %zu bytes", cr->body_max);
 		return early_problem(s, con, cr, method, 413, "too_large", ja, en);
 	}
 

@@ -21,6 +21,9 @@ struct ky_http_opts {
 	size_t max_header_bytes, max_body_bytes, arena_bytes;
 	bool trust_proxy;
 	void (*dispatch)(void *ctx, struct ky_req *req, struct ky_resp *resp);
+	/* Optional: a larger body limit for some requests (uploads), given the method and the raw
+	 * path; returns 0 for max_body_bytes. Decided before the body is read. */
+	size_t (*body_limit)(void *ctx, const char *method, const char *path);
 	void *ctx;
 };
 
