@@ -588,3 +588,33 @@ describe('confidentiality', () => {
 		}
 	});
 });
+
+describe('assignment choices', () => {
+	test('the desk\'s full view lists the officers it may assign; proposers, reviewers and outsiders do not get that list', async () => {
+		const p = await submitted();
+		const r = await as.desk.get(`${K}/proposals/${p.id}`);
+		assertStatus(r, 200);
+		const names = r.body.desk_officers.map((o) => o.name);
+		const suzuki = Number(srv.sql("SELECT id FROM users WHERE email = 'suzuki@city.kamome.example'"));
+		const yamada = Number(srv.sql(`SELECT id FROM users WHERE email = '${DEMO.kamomeAdmin}'`));
+		const ids = r.body.desk_officers.map((o) => o.id);
+		assert.ok(ids.includes(suzuki) && ids.includes(yamada), JSON.stringify(r.body.desk_officers));
+		assert.ok(names.every((n) => typeof n === 'string'));
+		// Each of them is accepted by the assignment; sato (staff, not desk) is not in the list.
+		const sato = Number(srv.sql(`SELECT id FROM users WHERE email = '${DEMO.kamomeStaff}'`));
+		assert.ok(!ids.includes(sato));
+		for (const id of ids) assertStatus(await as.desk.put(`${K}/proposals/${p.id}/assignment`, { assigned_officer_id: id }), 200);
+		// Nobody but the desk sees the list.
+		assertStatus(await as.desk.post(`${K}/proposals/${p.id}/reviewers`, { email: DEMO.kamomeStaff, department: '観光振興課' }), 201);
+		for (const c of [as.biz, as.staff]) {
+			const v = await c.get(`${K}/proposals/${p.id}`);
+			assertStatus(v, 200);
+			assert.equal(v.body.view, 'full');
+			assert.ok(!('desk_officers' in v.body));
+		}
+		for (const c of [as.anon, as.resident, as.bus, as.tanaka]) {
+			const v = await c.get(`${K}/proposals/${p.id}`);
+			assert.ok(!('desk_officers' in (v.body || {})));
+		}
+	});
+});

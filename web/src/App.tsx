@@ -29,6 +29,7 @@ import { workshopsRoutes } from './modules/workshops/routes';
 import { reportsRoutes } from './modules/reports/routes';
 import { searchRoutes } from './modules/search/routes';
 import { statsRoutes } from './modules/stats/routes';
+import { deskRoutes } from './modules/desk/routes';
 
 const routes: [string, ComponentType<{ params: Params }>][] = [
   ['/', Home],
@@ -50,6 +51,7 @@ const routes: [string, ComponentType<{ params: Params }>][] = [
   ...reportsRoutes,
   ...searchRoutes,
   ...statsRoutes,
+  ...deskRoutes,
 ];
 
 function resolve(path: string): [ComponentType<{ params: Params }>, Params] {

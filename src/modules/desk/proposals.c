@@ -185,6 +185,21 @@ static json_t *prop_json(struct ky_req *req, const struct ky_desk_prop *p)
 		ky_rows_free(r);
 	}
 	json_object_set_new(o, "reviewers", revs);
+	if (p->desk) {
+		/* Whom the desk may assign: the municipality's desk officers and admins. */
+		json_t *offs = json_array();
+		if (KY_QUERY(req->db,
+			     "SELECT DISTINCT u.id, u.display_name FROM role_grants g JOIN users u ON u.id = g.user_id"
+			     " WHERE g.tenant_id = ? AND g.role IN ('desk_officer', 'municipality_admin') AND u.deleted_at IS NULL"
+			     " ORDER BY u.id",
+			     &r, KY_VINT(p->tenant_id)) == KY_OK) {
+			while (ky_rows_next(r) == 1)
+				json_array_append_new(offs, json_pack("{s:I, s:s}", "id", (json_int_t)ky_rows_int(r, 0), "name",
+								      ky_rows_text(r, 1) ? ky_rows_text(r, 1) : ""));
+			ky_rows_free(r);
+		}
+		json_object_set_new(o, "desk_officers", offs);
+	}
 	return o;
 }
 

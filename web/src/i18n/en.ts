@@ -8,6 +8,7 @@ import { workshopsEn } from './modules/workshops.en';
 import { reportsEn } from './modules/reports.en';
 import { searchEn } from './modules/search.en';
 import { statsEn } from './modules/stats.en';
+import { deskEn } from './modules/desk.en';
 
 const coreEn = {
   'site.name': 'kyoso 共創',
@@ -285,4 +286,4 @@ const coreEn = {
   'notFound.body': 'We could not find the page you were looking for. Please check the address.',
 };
 
-export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn, ...workshopsEn, ...reportsEn, ...searchEn, ...statsEn };
+export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn, ...workshopsEn, ...reportsEn, ...searchEn, ...statsEn, ...deskEn };

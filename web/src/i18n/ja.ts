@@ -11,6 +11,7 @@ import { workshopsJa } from './modules/workshops.ja';
 import { reportsJa } from './modules/reports.ja';
 import { searchJa } from './modules/search.ja';
 import { statsJa } from './modules/stats.ja';
+import { deskJa } from './modules/desk.ja';
 
 const coreJa = {
   'site.name': 'kyoso 共創',
@@ -288,7 +289,7 @@ const coreJa = {
   'notFound.body': 'お探しのページは見つかりませんでした。アドレスが正しいかご確認ください。',
 } as const;
 
-export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa, ...workshopsJa, ...reportsJa, ...searchJa, ...statsJa } as const;
+export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa, ...workshopsJa, ...reportsJa, ...searchJa, ...statsJa, ...deskJa } as const;
 
 export type MessageKey = keyof typeof ja;
 export type Dictionary = { readonly [K in MessageKey]: string };

@@ -75,6 +75,9 @@ export function MunicipalityPage({ params }: { params: Params }) {
                 <a href={`/m/${encodeURIComponent(m.slug)}/search`}>{t('search.link')}</a>
               </li>
               <li>
+                <a href={`/m/${encodeURIComponent(m.slug)}/desk`}>{t('desk.link')}</a>
+              </li>
+              <li>
                 <a href={`/audit?municipality=${encodeURIComponent(m.slug)}`}>{t('muni.auditLink', { name })}</a>
               </li>
               {isMunicipalityAdmin(me, m.slug) && (
