@@ -14,6 +14,7 @@
 
 #include "app/app.h"
 #include "app/writer.h"
+#include "modules/opinion/live.h"
 #include "auth/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -234,6 +235,11 @@ static int cmd_serve(struct ky_config *cfg)
 		ky_db_close(db);
 		return die(err);
 	}
+	if (ky_opinion_worker_start(cfg->db)) { /* the opinion map's background computation */
+		ky_writer_stop(app.writer);
+		ky_db_close(db);
+		return die("cannot start the opinion-map worker thread");
+	}
 	struct ky_http_server *srv = NULL;
 	if (ky_http_start(&o, &srv, err, sizeof(err))) {
 		ky_writer_stop(app.writer);
@@ -253,6 +259,7 @@ static int cmd_serve(struct ky_config *cfg)
 	ky_log_info("server.stopping", "signal=%d in_flight=%u", sig, ky_http_in_flight(srv));
 	ky_http_drain(srv, (unsigned)cfg->shutdown_grace_seconds);
 	ky_writer_stop(app.writer); /* after the drain: deferred replies still need it */
+	ky_opinion_worker_stop();
 	ky_mailer_stop(&app.cfg);
 	ky_log_info("server.stopped", "clean=1");
 	return 0;

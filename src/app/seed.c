@@ -89,6 +89,7 @@ enum ky_err ky_delib_seed_demo(struct ky_db *db, int64_t kamome_id, int64_t waka
 enum ky_err ky_delib_seed_library(struct ky_db *db, int64_t kamome_id, int64_t staff_id, int64_t resident_id);
 enum ky_err ky_delib_seed_finished(struct ky_db *db, int64_t kamome_id, int64_t staff_id, int64_t resident_id);
 enum ky_err ky_desk_seed_demo(struct ky_db *db, int64_t kamome_id);
+enum ky_err ky_seed_opinion(struct ky_db *db, int64_t kamome_id, int64_t staff_id, int64_t resident_id);
 
 enum ky_err ky_seed_demo(struct ky_db *db, const struct ky_config *cfg, char *err, size_t errlen)
 {
@@ -160,6 +161,8 @@ enum ky_err ky_seed_demo(struct ky_db *db, const struct ky_config *cfg, char *er
 			rc = ky_delib_seed_finished(db, kamome, staff_id, resident_id);
 		if (!rc)
 			rc = ky_desk_seed_demo(db, kamome);
+		if (!rc)
+			rc = ky_seed_opinion(db, kamome, staff_id, resident_id); /* src/modules/opinion/seed_opinion.c */
 	}
 	if (!rc)
 		rc = ky_db_exec(db, "INSERT INTO kv_settings (key, value) VALUES ('demo', '1')", NULL, 0, NULL);

@@ -30,6 +30,7 @@ import { reportsRoutes } from './modules/reports/routes';
 import { searchRoutes } from './modules/search/routes';
 import { statsRoutes } from './modules/stats/routes';
 import { deskRoutes } from './modules/desk/routes';
+import { opinionRoutes } from './modules/opinion/routes';
 
 const routes: [string, ComponentType<{ params: Params }>][] = [
   ['/', Home],
@@ -52,6 +53,7 @@ const routes: [string, ComponentType<{ params: Params }>][] = [
   ...searchRoutes,
   ...statsRoutes,
   ...deskRoutes,
+  ...opinionRoutes,
 ];
 
 function resolve(path: string): [ComponentType<{ params: Params }>, Params] {

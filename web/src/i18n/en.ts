@@ -9,6 +9,7 @@ import { reportsEn } from './modules/reports.en';
 import { searchEn } from './modules/search.en';
 import { statsEn } from './modules/stats.en';
 import { deskEn } from './modules/desk.en';
+import { opinionEn } from './modules/opinion.en';
 
 const coreEn = {
   'site.name': 'kyoso 共創',
@@ -286,4 +287,4 @@ const coreEn = {
   'notFound.body': 'We could not find the page you were looking for. Please check the address.',
 };
 
-export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn, ...workshopsEn, ...reportsEn, ...searchEn, ...statsEn, ...deskEn };
+export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn, ...workshopsEn, ...reportsEn, ...searchEn, ...statsEn, ...deskEn, ...opinionEn };

@@ -78,6 +78,9 @@ export function MunicipalityPage({ params }: { params: Params }) {
                 <a href={`/m/${encodeURIComponent(m.slug)}/desk`}>{t('desk.link')}</a>
               </li>
               <li>
+                <a href={`/m/${encodeURIComponent(m.slug)}/opinion`}>{t('opinion.link')}</a>
+              </li>
+              <li>
                 <a href={`/audit?municipality=${encodeURIComponent(m.slug)}`}>{t('muni.auditLink', { name })}</a>
               </li>
               {isMunicipalityAdmin(me, m.slug) && (
