@@ -13,6 +13,7 @@ extern const char ky_sql_workshops_m7[]; /* src/modules/delib/workshops_sql.c */
 extern const char ky_sql_reports_m8[];   /* src/modules/delib/reports_schema.c */
 extern const char ky_sql_stats_m10[];    /* src/modules/delib/stats_schema.c */
 extern const char ky_sql_desk_m12[];     /* src/modules/desk/schema.c */
+extern const char ky_sql_desk_reverse_m15[]; /* src/modules/desk/schema_reverse.c */
 extern const char ky_sql_opinion_m16[];  /* src/modules/opinion/schema.c */
 
 const struct ky_migration ky_migrations[] = {
@@ -272,6 +273,7 @@ const struct ky_migration ky_migrations[] = {
 	 "  WHERE id IN (SELECT theme_id FROM delib_ideas WHERE author_id = NEW.id);\n"
 	 "END;\n",
 	 NULL},
+	{15, "desk_reverse_referral", ky_sql_desk_reverse_m15, NULL, NULL},
 	{16, "opinion", ky_sql_opinion_m16, NULL, NULL},
 	/* Version 9 was reserved for search, which needed no schema. Versions 14 (desk selection),
 	 * 15 (reverse proposals) and 16 (opinion) are taken; the next migration is 17. */

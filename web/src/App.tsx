@@ -31,6 +31,7 @@ import { searchRoutes } from './modules/search/routes';
 import { statsRoutes } from './modules/stats/routes';
 import { deskRoutes } from './modules/desk/routes';
 import { opinionRoutes } from './modules/opinion/routes';
+import { deskReverseRoutes } from './modules/desk-reverse/routes';
 
 const routes: [string, ComponentType<{ params: Params }>][] = [
   ['/', Home],
@@ -52,6 +53,7 @@ const routes: [string, ComponentType<{ params: Params }>][] = [
   ...reportsRoutes,
   ...searchRoutes,
   ...statsRoutes,
+  ...deskReverseRoutes,
   ...deskRoutes,
   ...opinionRoutes,
 ];

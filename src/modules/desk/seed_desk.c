@@ -191,5 +191,9 @@ enum ky_err ky_desk_seed_demo(struct ky_db *db, int64_t kamome_id)
 				     KY_VTEXT("実証運行の地区と期間、運行データの提供範囲、国の補助金の活用可能性について意見を交換した。"),
 				     KY_VINT(desk), KY_VINT(sub + 10 * DAY));
 	}
+	/* Reverse proposals (逆プロポ) and the case library: seed_desk_reverse.c. */
+	enum ky_err ky_desk_reverse_seed_demo(struct ky_db * db, int64_t kamome_id);
+	if (!rc)
+		rc = ky_desk_reverse_seed_demo(db, kamome_id);
 	return rc;
 }

@@ -13,6 +13,7 @@ import { searchJa } from './modules/search.ja';
 import { statsJa } from './modules/stats.ja';
 import { deskJa } from './modules/desk.ja';
 import { opinionJa } from './modules/opinion.ja';
+import { deskReverseJa } from './modules/desk-reverse.ja';
 
 const coreJa = {
   'site.name': 'kyoso 共創',
@@ -290,7 +291,7 @@ const coreJa = {
   'notFound.body': 'お探しのページは見つかりませんでした。アドレスが正しいかご確認ください。',
 } as const;
 
-export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa, ...workshopsJa, ...reportsJa, ...searchJa, ...statsJa, ...deskJa, ...opinionJa } as const;
+export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa, ...workshopsJa, ...reportsJa, ...searchJa, ...statsJa, ...deskJa, ...opinionJa, ...deskReverseJa } as const;
 
 export type MessageKey = keyof typeof ja;
 export type Dictionary = { readonly [K in MessageKey]: string };
