@@ -13,7 +13,7 @@ pkgs=(build-essential cmake pkg-config ca-certificates
 case "$what" in
   build) ;;
   test)  pkgs+=(libcmocka-dev postgresql-15 postgresql-contrib chromium fonts-noto-cjk
-                clang libclang-rt-14-dev clang-format python3 python3-numpy python3-scipy python3-sklearn time) ;;
+                clang libclang-rt-14-dev clang-format python3 python3-jsonschema python3-numpy python3-scipy python3-sklearn time) ;;
   bench) pkgs+=(libcmocka-dev postgresql-15 postgresql-contrib nginx wrk python3 python3-numpy python3-scipy python3-sklearn time) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

@@ -39,6 +39,7 @@ static const char usage[] =
 	"                                    grant a role (platform_admin needs no scope)\n"
 	"  audit verify                      check the audit log's hash chain; exit 1 at the first broken entry\n"
 	"  opinion compute --votes CSV --out JSON  compute an opinion map (see kyoso opinion compute --help)\n"
+	"  export ocds --municipality SLUG [--out FILE]  the co-creation desk's OCDS 1.1 release package\n"
 	"  --help, --version\n"
 	"\n"
 	"Every command takes --db sqlite:PATH or --db postgresql://USER@HOST:PORT/DBNAME.\n"
@@ -344,6 +345,10 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "opinion"))
 		return ky_opinion_cli(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "export")) { /* src/modules/desk/ocds.c */
+		int ky_desk_ocds_cli(int argc, char **argv);
+		return ky_desk_ocds_cli(argc - 1, argv + 1);
+	}
 	struct ky_config cfg;
 	struct cli c = {0};
 	ky_config_defaults(&cfg);

@@ -90,6 +90,8 @@ extern const struct ky_route ky_stats_routes[];
 extern const size_t ky_stats_nroutes;
 extern const struct ky_route ky_desk_routes[];
 extern const size_t ky_desk_nroutes;
+extern const struct ky_route ky_desk_select_routes[]; /* src/modules/desk/routes_select.c */
+extern const size_t ky_desk_select_nroutes;
 extern const struct ky_route ky_desk_reverse_routes[];
 extern const size_t ky_desk_reverse_nroutes;
 extern const struct ky_route ky_opinion_routes[];
@@ -106,6 +108,7 @@ const struct ky_route_table ky_route_tables[] = {
 	{ky_search_routes, &ky_search_nroutes},
 	{ky_stats_routes, &ky_stats_nroutes},
 	{ky_desk_routes, &ky_desk_nroutes},
+	{ky_desk_select_routes, &ky_desk_select_nroutes},
 	{ky_desk_reverse_routes, &ky_desk_reverse_nroutes},
 	{ky_opinion_routes, &ky_opinion_nroutes},
 };

@@ -9,12 +9,13 @@ extern const char ky_sql_comments_m4[]; /* src/modules/delib/comments_schema.c *
 extern const char ky_sql_drafts_m5[];   /* src/modules/delib/drafts_schema.c */
 /* src/modules/delib/surveys_sql.c */
 extern const char ky_sql_surveys[];
-extern const char ky_sql_workshops_m7[]; /* src/modules/delib/workshops_sql.c */
-extern const char ky_sql_reports_m8[];   /* src/modules/delib/reports_schema.c */
-extern const char ky_sql_stats_m10[];    /* src/modules/delib/stats_schema.c */
-extern const char ky_sql_desk_m12[];     /* src/modules/desk/schema.c */
+extern const char ky_sql_workshops_m7[];     /* src/modules/delib/workshops_sql.c */
+extern const char ky_sql_reports_m8[];       /* src/modules/delib/reports_schema.c */
+extern const char ky_sql_stats_m10[];        /* src/modules/delib/stats_schema.c */
+extern const char ky_sql_desk_m12[];         /* src/modules/desk/schema.c */
+extern const char ky_sql_desk_select_m14[];  /* src/modules/desk/schema_select.c */
 extern const char ky_sql_desk_reverse_m15[]; /* src/modules/desk/schema_reverse.c */
-extern const char ky_sql_opinion_m16[];  /* src/modules/opinion/schema.c */
+extern const char ky_sql_opinion_m16[];      /* src/modules/opinion/schema.c */
 
 const struct ky_migration ky_migrations[] = {
 	{1, "foundation",
@@ -273,6 +274,7 @@ const struct ky_migration ky_migrations[] = {
 	 "  WHERE id IN (SELECT theme_id FROM delib_ideas WHERE author_id = NEW.id);\n"
 	 "END;\n",
 	 NULL},
+	{14, "desk_selection", ky_sql_desk_select_m14, NULL, NULL},
 	{15, "desk_reverse_referral", ky_sql_desk_reverse_m15, NULL, NULL},
 	{16, "opinion", ky_sql_opinion_m16, NULL, NULL},
 	/* Version 9 was reserved for search, which needed no schema. Versions 14 (desk selection),

@@ -130,7 +130,9 @@ async function atStage(stage) {
 		for (const m of [
 			{ move: 'start_review' },
 			{ move: 'decide', decision: 'adopt_with_changes', reason: '対象路線を限定して採用します。' },
-			{ move: 'start_selection', selection_method: 'proposal_competition', reason: '複数事業者から提案を募ります。' },
+			// A negotiated contract needs no published competition result before the agreement
+			// (tests/api/desk-select.test.mjs covers competitions).
+			{ move: 'start_selection', selection_method: 'negotiated', reason: '提案者だけが持つ技術を用いるため随意契約とします。' },
 			{ move: 'sign_agreement' },
 			...(stage !== 'agreement' ? [{ move: 'start_monitoring' }] : []),
 			...(stage === 'completed' ? [{ move: 'complete', reason: 'KPIを達成し事業を終えました。' }] : []),
@@ -281,7 +283,7 @@ describe('proposals', () => {
 			decided: ['start_selection', 'end'],
 			selection: ['sign_agreement', 'end'],
 			agreement: ['start_monitoring', 'end'],
-			monitoring: ['complete', 'end'],
+			monitoring: ['complete', 'end', 'continue_monitoring', 'change_agreement'],
 			completed: [],
 			ended: [],
 			withdrawn: [],
@@ -330,7 +332,7 @@ describe('proposals', () => {
 		const p = await atStage('completed');
 		assert.equal(p.stage, 'completed');
 		assert.equal(p.decision, 'adopt_with_changes');
-		assert.equal(p.selection_method, 'proposal_competition');
+		assert.equal(p.selection_method, 'negotiated');
 		const pub = (await as.anon.get(`${K}/proposals/${p.id}`)).body;
 		assert.deepEqual(pub.events.map((e) => e.move), ['submit', 'start_review', 'decide', 'start_selection', 'sign_agreement', 'start_monitoring', 'complete']);
 		for (const e of pub.events) {

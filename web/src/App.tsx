@@ -30,8 +30,9 @@ import { reportsRoutes } from './modules/reports/routes';
 import { searchRoutes } from './modules/search/routes';
 import { statsRoutes } from './modules/stats/routes';
 import { deskRoutes } from './modules/desk/routes';
-import { opinionRoutes } from './modules/opinion/routes';
 import { deskReverseRoutes } from './modules/desk-reverse/routes';
+import { deskSelectRoutes } from './modules/desk-select/routes';
+import { opinionRoutes } from './modules/opinion/routes';
 
 const routes: [string, ComponentType<{ params: Params }>][] = [
   ['/', Home],
@@ -54,6 +55,7 @@ const routes: [string, ComponentType<{ params: Params }>][] = [
   ...searchRoutes,
   ...statsRoutes,
   ...deskReverseRoutes,
+  ...deskSelectRoutes,
   ...deskRoutes,
   ...opinionRoutes,
 ];

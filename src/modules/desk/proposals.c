@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "modules/delib/delib.h"
 #include "modules/desk/desk.h"
+#include "modules/desk/desk_select.h"
 
 enum who {
 	W_PROPOSER,
@@ -38,6 +39,9 @@ static const struct move moves[] = {
 	{"sign_agreement", {"selection"}, "agreement", W_DESK, false, "協定を締結しました", "Agreement signed"},
 	{"start_monitoring", {"agreement"}, "monitoring", W_DESK, false, "モニタリングを始めました", "Monitoring started"},
 	{"complete", {"monitoring"}, "completed", W_DESK, true, "事業が完了しました", "Project completed"},
+	/* desk-select (monitoring.c): the decision to continue or to change the agreement. */
+	{"continue_monitoring", {"monitoring"}, "monitoring", W_DESK, true, "事業の継続を決定しました", "Decided to continue"},
+	{"change_agreement", {"monitoring"}, "agreement", W_DESK, true, "協定の変更を決定しました", "Decided to change the agreement"},
 	{"end",
 	 {"received", "dialogue", "review", "decided", "selection", "agreement", "monitoring"},
 	 "ended",
@@ -555,6 +559,12 @@ static void do_move(struct ky_req *req, struct ky_resp *resp, const char *fixed_
 		ky_log_warn("authz.denied", "action=desk_move route=%s user=%lld", req->route ? req->route : "-",
 			    req->auth ? (long long)req->auth->user_id : 0LL);
 		ky_deny(req, resp);
+		goto out;
+	}
+	/* desk-select (selection.c): 実施者選定 → 協定 needs a negotiated method or a published result. */
+	if (!strcmp(m->name, "sign_agreement") && !ky_desk_selection_done(req->db, p.id)) {
+		ky_problem(req, resp, 409, "selection_not_published", "move", "選定結果を公表してから協定に進んでください",
+			   "Publish the selection result before the agreement");
 		goto out;
 	}
 	if (reason) {

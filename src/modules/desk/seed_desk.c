@@ -195,5 +195,9 @@ enum ky_err ky_desk_seed_demo(struct ky_db *db, int64_t kamome_id)
 	enum ky_err ky_desk_reverse_seed_demo(struct ky_db * db, int64_t kamome_id);
 	if (!rc)
 		rc = ky_desk_reverse_seed_demo(db, kamome_id);
+	/* Selection, agreement and monitoring: seed_desk_select.c. */
+	enum ky_err ky_desk_select_seed_demo(struct ky_db * db, int64_t kamome_id);
+	if (!rc)
+		rc = ky_desk_select_seed_demo(db, kamome_id);
 	return rc;
 }

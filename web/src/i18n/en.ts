@@ -11,6 +11,7 @@ import { statsEn } from './modules/stats.en';
 import { deskEn } from './modules/desk.en';
 import { opinionEn } from './modules/opinion.en';
 import { deskReverseEn } from './modules/desk-reverse.en';
+import { deskSelectEn } from './modules/desk-select.en';
 
 const coreEn = {
   'site.name': 'kyoso 共創',
@@ -288,4 +289,4 @@ const coreEn = {
   'notFound.body': 'We could not find the page you were looking for. Please check the address.',
 };
 
-export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn, ...workshopsEn, ...reportsEn, ...searchEn, ...statsEn, ...deskEn, ...opinionEn, ...deskReverseEn };
+export const en: Dictionary = { ...coreEn, ...processEn, ...commentsEn, ...draftsEn, ...surveysEn, ...workshopsEn, ...reportsEn, ...searchEn, ...statsEn, ...deskEn, ...opinionEn, ...deskReverseEn, ...deskSelectEn };

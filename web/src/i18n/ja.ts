@@ -14,6 +14,7 @@ import { statsJa } from './modules/stats.ja';
 import { deskJa } from './modules/desk.ja';
 import { opinionJa } from './modules/opinion.ja';
 import { deskReverseJa } from './modules/desk-reverse.ja';
+import { deskSelectJa } from './modules/desk-select.ja';
 
 const coreJa = {
   'site.name': 'kyoso 共創',
@@ -291,7 +292,7 @@ const coreJa = {
   'notFound.body': 'お探しのページは見つかりませんでした。アドレスが正しいかご確認ください。',
 } as const;
 
-export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa, ...workshopsJa, ...reportsJa, ...searchJa, ...statsJa, ...deskJa, ...opinionJa, ...deskReverseJa } as const;
+export const ja = { ...coreJa, ...processJa, ...commentsJa, ...draftsJa, ...surveysJa, ...workshopsJa, ...reportsJa, ...searchJa, ...statsJa, ...deskJa, ...opinionJa, ...deskReverseJa, ...deskSelectJa } as const;
 
 export type MessageKey = keyof typeof ja;
 export type Dictionary = { readonly [K in MessageKey]: string };

@@ -76,6 +76,8 @@ export function orgIds(me: User | null | undefined): number[] {
 /** Links between the desk's pages, shown under each page's heading. */
 export function DeskNav({ slug, desk, business }: { slug: string; desk: boolean; business: boolean }) {
   const base = deskPage(slug);
+  const m = useAsync(() => api<Municipality>('GET', `/municipalities/${encodeURIComponent(slug)}`), [slug]);
+  const region = m.data?.region_slug;
   return (
     <nav class="desk-nav" aria-label={t('desk.nav.label')}>
       <ul>
@@ -93,6 +95,22 @@ export function DeskNav({ slug, desk, business }: { slug: string; desk: boolean;
         {desk && (
           <li>
             <a href={`${base}/dashboard`}>{t('desk.nav.dashboard')}</a>
+          </li>
+        )}
+        <li>
+          <a href={`${base}/calls`}>{t('desk.nav.calls')}</a>
+        </li>
+        <li>
+          <a href="/desk/reverse">{t('desk.nav.reverse')}</a>
+        </li>
+        {desk && (
+          <li>
+            <a href={`${base}/referrals`}>{t('desk.nav.referrals')}</a>
+          </li>
+        )}
+        {region && (
+          <li>
+            <a href={`/r/${encodeURIComponent(region)}/desk/cases`}>{t('desk.nav.cases')}</a>
           </li>
         )}
       </ul>

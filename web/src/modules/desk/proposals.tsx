@@ -709,6 +709,33 @@ function Reviewers({ slug, p, onChange }: { slug: string; p: Proposal; onChange:
   );
 }
 
+const LATER = ['selection', 'agreement', 'monitoring', 'completed'];
+
+/** Links to the later parts of the workflow (selection, agreement, monitoring: desk-select) and
+ * to referral and case publication (desk-reverse), each shown once its stage has been reached. */
+function ProposalMore({ base, p, full, desk }: { base: string; p: Proposal; full: boolean; desk: boolean }) {
+  const at = LATER.indexOf(p.stage);
+  const links: [string, MessageKey][] = [];
+  if (at >= 0 || (p.stage === 'ended' && p.selection_method)) links.push([`${base}/proposals/${p.id}/selection`, 'desk.prop.selection']);
+  if (at >= 1) links.push([`${base}/proposals/${p.id}/agreement`, 'desk.prop.agreement']);
+  if (at >= 2) links.push([`${base}/proposals/${p.id}/monitoring`, 'desk.prop.monitoring']);
+  if (full && p.stage !== 'draft') links.push([`${base}/proposals/${p.id}/referral`, 'desk.prop.referral']);
+  if (desk && p.stage === 'completed') links.push([`${base}/proposals/${p.id}/case`, 'desk.prop.case']);
+  if (!links.length) return null;
+  return (
+    <section aria-labelledby="pr-more" class="panel">
+      <h2 id="pr-more">{t('desk.prop.more')}</h2>
+      <ul>
+        {links.map(([href, key]) => (
+          <li key={href}>
+            <a href={href}>{t(key)}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function ProposalPage({ params }: { params: Params }) {
   const slug = params.slug ?? '';
   const me = useStore(meStore);
@@ -760,6 +787,7 @@ export function ProposalPage({ params }: { params: Params }) {
         <h2 id="pr-timeline">{t('desk.timeline.title')}</h2>
         <Timeline events={p.events} />
       </section>
+      <ProposalMore base={base} p={p} full={full} desk={desk} />
       {full && p.stage !== 'draft' && (desk || proposer) && (p.allowed_moves ?? []).some((m) => m !== 'submit') && (
         <section aria-labelledby="pr-moves" class="panel desk-panel-action">
           <h2 id="pr-moves">{t('desk.moves.title')}</h2>
