@@ -152,7 +152,7 @@ enum ky_err ky_db_read_begin(struct ky_db *db)
 {
 	if (!db || db->kind != KY_DB_SQLITE || db->in_tx || db->in_read || db->rows_open)
 		return KY_OK;
-	enum ky_err rc = db->ops->exec_script(db, "BEGIN");
+	enum ky_err rc = db->ops->exec(db, "BEGIN", NULL, 0, NULL); /* a cached statement */
 	if (rc == KY_OK)
 		db->in_read = true;
 	return rc;
@@ -163,7 +163,7 @@ void ky_db_read_end(struct ky_db *db)
 	if (!db || !db->in_read || db->in_tx || db->rows_open)
 		return;
 	db->in_read = false;
-	(void)db->ops->exec_script(db, "COMMIT");
+	(void)db->ops->exec(db, "COMMIT", NULL, 0, NULL);
 }
 
 enum ky_err ky_db_begin(struct ky_db *db)

@@ -18,6 +18,7 @@
 
 struct idea {
 	int64_t id, theme_id, author_id, support_count;
+	int64_t support_limit; /* the theme's per-person limit, 0 for none */
 	const char *state, *title;
 	bool hidden;
 };
@@ -41,7 +42,7 @@ static bool url_idea(struct ky_req *req, struct ky_resp *resp, const struct ky_p
 	struct ky_rows *r = NULL;
 	if (KY_QUERY(req->db,
 		     "SELECT i.id, i.theme_id, i.author_id, i.support_count, i.state, i.title,"
-		     " CASE WHEN i.hidden_at IS NULL AND th.hidden_at IS NULL THEN 0 ELSE 1 END"
+		     " CASE WHEN i.hidden_at IS NULL AND th.hidden_at IS NULL THEN 0 ELSE 1 END, th.support_limit"
 		     " FROM delib_ideas i JOIN delib_themes th ON th.id = i.theme_id WHERE i.id = ? AND i.process_id = ?",
 		     &r, KY_VINT(id), KY_VINT(p->id))) {
 		ky_problem_err(req, resp, KY_ERR_DB);
@@ -56,6 +57,7 @@ static bool url_idea(struct ky_req *req, struct ky_resp *resp, const struct ky_p
 		x->state = ky_arena_strdup(req->arena, ky_rows_text(r, 4));
 		x->title = ky_arena_strdup(req->arena, ky_rows_text(r, 5));
 		x->hidden = ky_rows_int(r, 6) != 0;
+		x->support_limit = ky_rows_int(r, 7);
 	}
 	ky_rows_free(r);
 	if (found && (!x->hidden || p->staff))
@@ -626,12 +628,7 @@ void ky_h_support(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (!ky_delib_phase_open(req, resp, &p, KY_DA_SUPPORT))
 		return;
-	int64_t uid = req->auth->user_id, limit = 0, count = 0;
-	if (ky_db_query_int(req->db, "SELECT support_limit FROM delib_themes WHERE id = ?", KY_PARAMS(KY_VINT(x.theme_id)),
-			    1, &limit)) {
-		ky_problem_err(req, resp, KY_ERR_DB);
-		return;
-	}
+	int64_t uid = req->auth->user_id, limit = x.support_limit, count = 0;
 	if (req->app->writer) {
 		/* Group commit: the reply is sent once the shared transaction is on disk. */
 		struct support_op *op = ky_arena_calloc(req->arena, 1, sizeof(*op));
