@@ -502,10 +502,23 @@ describe('OCDS export', () => {
 		assert.notEqual(bad.status, 0);
 		assert.notEqual(srv.cliDb(['export', 'ocds'], []).status, 0, 'needs --municipality');
 		assertProblem(await as.anon.get('/api/v1/municipalities/nowhere/desk/ocds.json'), 404, 'not_found');
-		// Another municipality's export holds none of kamome's proposals.
+		// A municipality with nothing at selection or later (わかば町 in the demo world) has no
+		// release to publish: a release package needs at least one (minItems 1), so the API
+		// answers 404 no_releases and the CLI exits 3 without writing a file.
+		assert.equal(Number(srv.sql("SELECT COUNT(*) FROM desk_proposals p JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = 'wakaba' AND p.selection_method IS NOT NULL")), 0);
 		const w = await as.anon.get(`${W}/ocds.json`);
-		assertStatus(w, 200);
-		assert.ok(!w.text.includes('ocds-kyoso-kamome'));
+		assertProblem(w, 404, 'no_releases');
+		assert.match(w.body.detail, /OCDS/);
+		assert.ok(!w.text.includes('ocds-kyoso-kamome'), "another municipality's problem names none of kamome's releases");
+		assertStatus(await as.anon.get(`${W}/ocds-policy`), 200, 'the policy is still there');
+		const wOut = path.join(srv.dir, 'ocds-wakaba.json');
+		const wc = srv.cliDb(['export', 'ocds'], ['--municipality', 'wakaba', '--out', wOut]);
+		assert.equal(wc.status, 3, wc.stderr);
+		assert.match(wc.stderr, /nothing to export/);
+		assert.ok(!fs.existsSync(wOut), 'no file is written');
+		const wStdout = srv.cliDb(['export', 'ocds'], ['--municipality', 'wakaba']);
+		assert.equal(wStdout.status, 3);
+		assert.equal(wStdout.stdout, '', 'nothing on standard output either');
 	});
 });
 
@@ -580,5 +593,106 @@ describe('confidentiality', () => {
 		// The audit log, read by the desk, holds ids and visibility only.
 		const audit = await as.desk.get('/api/v1/audit?limit=200');
 		for (const m of [MB, MA, MM, MR]) assert.ok(!audit.text.includes(m));
+	});
+});
+
+describe('transparency page', () => {
+	test('each proposal shows its selection method and published result, the signed agreement and KPIs with actuals - public columns only', async () => {
+		const MB = `MARKBID${randomBytes(6).toString('hex')}`;
+		const MS = `MARKSUM${randomBytes(6).toString('hex')}`;
+		const MA = `MARKAGR${randomBytes(6).toString('hex')}`;
+		const MR = `MARKMON${randomBytes(6).toString('hex')}`;
+		const MM = `MARKMIN${randomBytes(6).toString('hex')}`;
+		const { id } = await finished({ bid: MB });
+		const p = `${K}/proposals/${id}`;
+		const tr = async (c = as.anon) => {
+			const r = await c.get(`${K}/transparency`);
+			assertStatus(r, 200);
+			return r;
+		};
+		// Published result, agreement not signed yet: the result is there, the agreement is not.
+		assertStatus(await as.desk.put(`${p}/agreement`, { summary: '郊外3地区でデマンド交通を2年間運行します。', term_start: Date.UTC(2026, 3, 1), term_end: Date.UTC(2028, 2, 31), parties: [{ kind: 'municipality', name: 'かもめ市', role: '発注者' }] }), 200);
+		const kpi = (await as.desk.post(`${p}/agreement/kpis`, { name: '月間利用者数', unit: '人', target: 1200, reporting_dates: [Date.now() + 86400000] })).body;
+		const kpi2 = (await as.desk.post(`${p}/agreement/kpis`, { name: '利用者満足度', unit: '%', target: 80 })).body;
+		let item = (await tr()).body.items.find((x) => x.id === id);
+		assert.equal(item.selection.method, 'proposal_competition');
+		assert.equal(item.selection.grounds, '広く事業者から提案を募るため公募とします。');
+		assert.deepEqual(item.selection.criteria.map((c) => [c.name, c.weight]), [['価格', 30], ['品質', 50], ['地域性', 20]]);
+		assert.equal(item.selection.bid_count, 2);
+		assert.ok(item.selection.published_at);
+		const res = item.selection.result;
+		assert.equal(res.awarded_business_name, 'わかば交通株式会社');
+		const byName = Object.fromEntries(res.ranking.map((b) => [b.business_name, b]));
+		assert.equal(byName['うみねこテック株式会社'].total, 67.5, 'the documented example: 62.5 + 5 incentive points');
+		assert.equal(byName['わかば交通株式会社'].rank, 1);
+		assert.equal(byName['うみねこテック株式会社'].rank, 2);
+		assert.equal(item.agreement, null, 'the agreement is not public before signing');
+		assert.equal(typeof item.answer_days, 'number');
+		// Signed, monitored: summary, term, KPI targets and the latest actuals.
+		assertStatus(await as.desk.post(`${p}/documents`, { section: 'agreement', title: `協定の別紙 ${MA}`, body: MA, visibility: 'confidential', confidentiality_reason: `${REASON30}${MA}` }), 201);
+		assertStatus(await move(as.desk, id, { move: 'sign_agreement' }), 200);
+		assertStatus(await move(as.desk, id, { move: 'start_monitoring' }), 200);
+		assertStatus(await as.desk.post(`${p}/documents`, { section: 'monitoring', title: `運行データ ${MR}`, body: MR, visibility: 'confidential', confidentiality_reason: `${REASON30}${MR}` }), 201);
+		assertStatus(await as.bus.post(`${p}/monitoring/reports`, { period: '第1四半期', period_end: Date.now() - 2000, narrative: '順調です。', actuals: [{ kpi_id: kpi.id, actual: 950 }] }), 201);
+		assertStatus(await as.desk.post(`${p}/monitoring/reports`, { period: '第2四半期', period_end: Date.now() - 1000, actuals: [{ kpi_id: kpi.id, actual: 1250 }] }), 201);
+		assertStatus(await as.desk.post(`${p}/meetings`, { kind: 'liaison', held_at: Date.now(), attendees: `出席 ${MM}`, notes: `議事 ${MM}` }), 201);
+		item = (await tr()).body.items.find((x) => x.id === id);
+		const ag = item.agreement;
+		assert.ok(ag.signed_at);
+		assert.equal(ag.implementer_name, 'わかば交通株式会社');
+		assert.equal(ag.summary, '郊外3地区でデマンド交通を2年間運行します。');
+		assert.equal(ag.term_start, Date.UTC(2026, 3, 1));
+		assert.equal(ag.term_end, Date.UTC(2028, 2, 31));
+		assert.equal(ag.report_count, 2);
+		const k1 = ag.kpis.find((k) => k.id === kpi.id);
+		assert.deepEqual([k1.name, k1.unit, k1.target, k1.latest, k1.latest_period, k1.achieved], ['月間利用者数', '人', 1200, 1250, '第2四半期', true]);
+		const k2 = ag.kpis.find((k) => k.id === kpi2.id);
+		assert.deepEqual([k2.target, k2.latest, k2.achieved], [80, null, null], 'no actual reported yet');
+		assert.ok(!('parties' in ag) && !('documents' in ag), 'public summary only');
+
+		// A competition whose evaluation is not complete: no result, no ranking, no scores.
+		const id2 = await atSelection();
+		await setUp(id2);
+		const b1 = (await as.biz.post(`${K}/proposals/${id2}/selection/bids`, { organization_id: umineko, summary: `原提案 ${MS}` })).body;
+		const b2 = (await as.bus.post(`${K}/proposals/${id2}/selection/bids`, { organization_id: wakabaBus, summary: `応募 ${MS}` })).body;
+		for (const u of [satoId, eval2Id]) assertStatus(await as.desk.post(`${K}/proposals/${id2}/selection/evaluators`, { user_id: u }), 201);
+		await closeCall(id2);
+		const sel2 = (await as.desk.get(`${K}/proposals/${id2}/selection`)).body;
+		const scores = sel2.criteria.flatMap((c) => [b1, b2].map((b) => ({ bid_id: b.id, criterion_id: c.id, score: 77 })));
+		assertStatus(await as.staff.post(`${K}/proposals/${id2}/selection/declaration`, { no_conflict: true }), 200);
+		assertStatus(await as.staff.put(`${K}/proposals/${id2}/selection/scores`, { scores, submit: true }), 200);
+		const r2 = await tr();
+		const it2 = r2.body.items.find((x) => x.id === id2);
+		assert.equal(it2.selection.result, null);
+		assert.equal(it2.selection.published_at, null);
+		assert.equal(it2.selection.bid_count, 2);
+		const t2 = JSON.stringify(it2);
+		for (const k of ['"ranking"', '"scores"', '"subtotal"', '"points"', '"evaluators"', '"evaluation"', '"bids"']) assert.ok(!t2.includes(k), `unpublished ${k} in the transparency record`);
+		assert.deepEqual(Object.keys(it2.selection).sort(), ['bid_count', 'call', 'criteria', 'grounds', 'incentive', 'incentive_points', 'method', 'published_at', 'result']);
+		assert.equal(it2.agreement, null);
+		// A negotiated contract shows its method and grounds, no call.
+		const id3 = await atSelection('negotiated');
+		const it3 = (await tr()).body.items.find((x) => x.id === id3);
+		assert.deepEqual([it3.selection.method, it3.selection.call, it3.selection.result], ['negotiated', null, null]);
+		assert.match(it3.selection.grounds, /随意契約/);
+		// Proposals before selection carry no selection or agreement.
+		assert.ok(r2.body.items.filter((x) => x.selection_method === null).every((x) => x.selection === null && x.agreement === null));
+		// Overdue proposals and answer times are counted publicly.
+		for (const k of ['overdue', 'answered', 'answered_on_time']) assert.equal(typeof r2.body[k], 'number', k);
+
+		// Nobody - entitled or not - finds a confidential marker or an unpublished score on the
+		// transparency page: it is one public document.
+		const viewers = { anonymous: as.anon, resident: as.resident, 'staff of wakaba': as.tanaka, 'another business': as.bus, 'the proposer': as.biz, 'the desk': as.desk, 'an evaluator': as.staff, 'a fresh user': as.fresh };
+		for (const [who, c] of Object.entries(viewers)) {
+			const r = await tr(c);
+			for (const m of [MB, MS, MA, MR, MM]) assert.ok(!r.text.includes(m), `${who} saw ${m} on the transparency page`);
+			const x = r.body.items.find((y) => y.id === id2);
+			assert.equal(x.selection.result, null, `${who}: no result before publication`);
+			for (const k of ['"ranking"', '"scores"', '"subtotal"', '"points"']) assert.ok(!JSON.stringify(x).includes(k), `${who}: unpublished ${k}`);
+			assert.ok(!r.text.includes('confidentiality_reason'), `${who}: no rationale`);
+		}
+		const w = await as.anon.get(`${W}/transparency`);
+		assertStatus(w, 200);
+		assert.ok(!w.body.items.some((x) => x.id === id || x.id === id2));
 	});
 });

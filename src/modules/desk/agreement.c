@@ -126,6 +126,75 @@ static json_t *agreement_json(struct ky_req *req, const struct ky_desk_prop *p, 
 	return o;
 }
 
+/* The public summary of proposal_id's agreement for the transparency page (board.c), or
+ * json_null() before it is signed: signing date, implementer, public summary, term and the KPIs
+ * with target, unit and (when monitoring reports exist) the latest actual, its period and
+ * whether the target is met. Public columns only: no parties' documents, no minutes. */
+json_t *ky_desk_agreement_public(struct ky_req *req, int64_t proposal_id)
+{
+	int64_t signed_at = 0, impl = ky_desk_implementer(req->db, proposal_id);
+	if (ky_db_query_int(req->db,
+			    "SELECT COALESCE(MAX(created_at), 0) FROM desk_events WHERE proposal_id = ? AND move = 'sign_agreement'",
+			    KY_PARAMS(KY_VINT(proposal_id)), 1, &signed_at) ||
+	    !signed_at)
+		return json_null();
+	json_t *o = json_pack("{s:I, s:n, s:s, s:n, s:n}", "signed_at", (json_int_t)signed_at, "implementer_name", "summary", "",
+			      "term_start", "term_end");
+	if (!o)
+		return json_null();
+	struct ky_rows *r = NULL;
+	if (KY_QUERY(req->db, "SELECT name FROM organizations WHERE id = ?", &r, KY_VINT(impl)) == KY_OK) {
+		if (ky_rows_next(r) == 1 && ky_rows_text(r, 0))
+			json_object_set_new(o, "implementer_name", json_string(ky_rows_text(r, 0)));
+		ky_rows_free(r);
+	}
+	if (KY_QUERY(req->db, "SELECT summary, term_start, term_end FROM desk_agreements WHERE proposal_id = ?", &r,
+		     KY_VINT(proposal_id)) == KY_OK) {
+		if (ky_rows_next(r) == 1) {
+			json_object_set_new(o, "summary", json_string(ky_rows_text(r, 0) ? ky_rows_text(r, 0) : ""));
+			if (!ky_rows_isnull(r, 1))
+				json_object_set_new(o, "term_start", json_integer(ky_rows_int(r, 1)));
+			if (!ky_rows_isnull(r, 2))
+				json_object_set_new(o, "term_end", json_integer(ky_rows_int(r, 2)));
+		}
+		ky_rows_free(r);
+	}
+	json_t *kpis = kpis_json(req->db, proposal_id), *byid = json_object(), *k;
+	size_t i;
+	json_array_foreach(kpis, i, k)
+	{
+		json_object_del(k, "reporting_dates");
+		json_object_set_new(k, "latest", json_null());
+		json_object_set_new(k, "latest_period", json_null());
+		json_object_set_new(k, "achieved", json_null());
+		json_object_set(byid, ky_arena_printf(req->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(k, "id"))),
+				k);
+	}
+	/* Ordered by period end: the last actual of a KPI is its latest. */
+	if (KY_QUERY(req->db,
+		     "SELECT a.kpi_id, a.actual, rp.period FROM desk_kpi_actuals a JOIN desk_reports rp ON rp.id = a.report_id"
+		     " WHERE rp.proposal_id = ? ORDER BY rp.period_end, rp.id",
+		     &r, KY_VINT(proposal_id)) == KY_OK) {
+		while (ky_rows_next(r) == 1) {
+			k = json_object_get(byid, ky_arena_printf(req->arena, "%" PRId64, ky_rows_int(r, 0)));
+			if (!k)
+				continue;
+			json_object_set_new(k, "latest", json_integer(ky_rows_int(r, 1)));
+			json_object_set_new(k, "latest_period", json_string(ky_rows_text(r, 2) ? ky_rows_text(r, 2) : ""));
+			json_object_set_new(k, "achieved",
+					    json_boolean(ky_rows_int(r, 1) >= json_integer_value(json_object_get(k, "target"))));
+		}
+		ky_rows_free(r);
+	}
+	json_decref(byid);
+	json_object_set_new(o, "kpis", kpis);
+	int64_t reports = 0;
+	ky_db_query_int(req->db, "SELECT COUNT(*) FROM desk_reports WHERE proposal_id = ?", KY_PARAMS(KY_VINT(proposal_id)), 1,
+			&reports);
+	json_object_set_new(o, "report_count", json_integer(reports));
+	return o;
+}
+
 void ky_h_desk_agreement(struct ky_req *req, struct ky_resp *resp)
 {
 	int64_t tid;

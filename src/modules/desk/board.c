@@ -1,6 +1,6 @@
 /* board.c - the desk's dashboard (new, overdue, by officer, waiting for whom) and the public
- * transparency page of a municipality (counts by stage group, answer times, every proposal's
- * public record). The dashboard is the desk's only; the transparency page reads public columns
+ * transparency page of a municipality (counts by stage group, answer times, overdue count, every
+ * proposal's public record with its selection result and signed agreement). The dashboard is the desk's only; the transparency page reads public columns
  * and public events only. */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "core/time.h"
 #include "modules/desk/desk.h"
+#include "modules/desk/desk_select.h"
 
 void ky_h_desk_dashboard(struct ky_req *req, struct ky_resp *resp)
 {
@@ -117,6 +118,7 @@ void ky_h_desk_transparency(struct ky_req *req, struct ky_resp *resp)
 				days[nd++] = d;
 		}
 		json_object_set_new(o, "events", json_array());
+		json_object_set_new(o, "answer_days", (!ky_rows_isnull(r, 11) && !ky_rows_isnull(r, 14)) ? json_integer((ky_rows_int(r, 11) - ky_rows_int(r, 14)) / 86400000LL) : json_null());
 		json_object_set(byid, ky_arena_printf(req->arena, "%" PRId64, ky_rows_int(r, 0)), o);
 		json_array_append_new(items, o);
 	}
@@ -147,6 +149,17 @@ void ky_h_desk_transparency(struct ky_req *req, struct ky_resp *resp)
 		ky_rows_free(r);
 	}
 	json_decref(byid);
+	/* Selection (method, and the result once published) and the signed agreement with its KPIs,
+	 * read after every result set above is freed. */
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		bool sel = !json_is_null(json_object_get(o, "selection_method"));
+		json_int_t id = json_integer_value(json_object_get(o, "id"));
+		json_object_set_new(o, "selection", sel ? ky_desk_selection_public(req, (int64_t)id) : json_null());
+		json_object_set_new(o, "agreement", sel ? ky_desk_agreement_public(req, (int64_t)id) : json_null());
+	}
 	ky_resp_json(req, resp, 200,
 		     json_pack("{s:{s:I, s:I, s:I, s:I}, s:I, s:o, s:I, s:I, s:I, s:o}", "counts", "agreed", (json_int_t)c_agreed,
 			       "in_talks", (json_int_t)c_talk, "closed", (json_int_t)c_closed, "received", (json_int_t)c_recv,

@@ -48,4 +48,14 @@ bool ky_desk_sel_str(struct ky_req *req, struct ky_resp *resp, json_t *o, const 
 /* Writes 400 "validation" naming field. */
 void ky_desk_sel_bad(struct ky_req *req, struct ky_resp *resp, const char *field, const char *ja, const char *en);
 
+/* The public view of proposal_id's selection for the transparency page (board.c): method and
+ * grounds; for a competition the call, criteria and weights, incentive, number of bids and,
+ * only once published, the result (business names, points, totals, ranks). Never bids'
+ * content, evaluators or single scores. json_null() when the proposal has no method yet. */
+json_t *ky_desk_selection_public(struct ky_req *req, int64_t proposal_id);
+/* The public summary of proposal_id's agreement (board.c), or json_null() before it is signed:
+ * signing date, implementer, public summary, term and the KPIs with target, unit and the latest
+ * actual. Public columns only: no parties' documents, no minutes. */
+json_t *ky_desk_agreement_public(struct ky_req *req, int64_t proposal_id);
+
 #endif

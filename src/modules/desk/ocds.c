@@ -17,7 +17,8 @@
  *
  * Built from public columns only: confidential documents, bids' content, scores of single
  * evaluators, dialogue and meeting minutes are never read here; publicationPolicy links the
- * policy (GET .../desk/ocds-policy). Shared by the API and `kyoso export ocds`. */
+ * policy (GET .../desk/ocds-policy). Shared by the API and `kyoso export ocds`. A municipality
+ * with no release gets no package: 404 "no_releases" from the API, exit 3 from the CLI. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -480,6 +481,16 @@ void ky_h_desk_ocds(struct ky_req *req, struct ky_resp *resp)
 		ky_problem_err(req, resp, rc);
 		return;
 	}
+	/* A release package needs at least one release (OCDS 1.1 minItems 1): with nothing at
+	 * selection or later there is nothing to publish yet, so no package either. */
+	if (!json_array_size(json_object_get(pkg, "releases"))) {
+		json_decref(pkg);
+		ky_problem(req, resp, 404, "no_releases", NULL,
+			   "この自治体には、まだ実施者選定以降に進んだ提案がないため、公開できるOCDSリリースがありません",
+			   "This municipality has no proposal at the selection of the implementer or later yet, so there is no "
+			   "OCDS release to publish");
+		return;
+	}
 	ky_resp_json(req, resp, 200, pkg);
 }
 
@@ -496,7 +507,8 @@ void ky_h_desk_ocds_policy(struct ky_req *req, struct ky_resp *resp)
 
 /* kyoso export ocds --municipality SLUG [--out FILE] [--db URL] [--config FILE] [--SETTING V]:
  * writes the release package (pretty-printed JSON) to FILE or standard output. argv[0] is
- * "export". Exit 0, 1 on failure, 2 on usage errors. */
+ * "export". Exit 0, 1 on failure, 2 on usage errors, 3 when the municipality has nothing to
+ * export yet (no proposal at selection or later; nothing is written). */
 int ky_desk_ocds_cli(int argc, char **argv);
 int ky_desk_ocds_cli(int argc, char **argv)
 {
@@ -574,6 +586,14 @@ int ky_desk_ocds_cli(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "kyoso: export failed (%d)\n", (int)rc);
 		return 1;
+	}
+	if (!json_array_size(json_object_get(pkg, "releases"))) {
+		fprintf(stderr,
+			"kyoso: nothing to export: %s has no proposal at the selection of the implementer or later yet "
+			"(an OCDS release package needs at least one release); no file written\n",
+			slug);
+		json_decref(pkg);
+		return 3;
 	}
 	FILE *f = outpath ? fopen(outpath, "w") : stdout;
 	if (!f) {

@@ -402,6 +402,46 @@ static json_t *result_json(struct ky_req *req, const struct sel *s)
 			 winner ? json_string(winner) : json_null(), "criteria", criteria_json(req->db, s->id), "ranking", ranking);
 }
 
+/* The public view of proposal_id's selection for the transparency page (board.c): method and
+ * grounds; for a competition the call, criteria and weights, incentive, number of bids and,
+ * only once published, the result (business names, points, totals, ranks). Never bids'
+ * content, evaluators or single scores. json_null() when the proposal has no method yet. */
+json_t *ky_desk_selection_public(struct ky_req *req, int64_t proposal_id)
+{
+	struct ky_desk_prop p;
+	struct sel s;
+	memset(&p, 0, sizeof(p));
+	p.id = proposal_id;
+	if (!sel_load(req, &p, &s))
+		return json_null();
+	json_t *o = json_pack("{s:s, s:s}", "method", s.method, "grounds", s.grounds);
+	if (!o)
+		return json_null();
+	if (!competition(&s) || !s.exists) {
+		json_object_set_new(o, "call", json_null());
+		json_object_set_new(o, "criteria", json_array());
+		json_object_set_new(o, "incentive", json_string(""));
+		json_object_set_new(o, "incentive_points", json_integer(0));
+		json_object_set_new(o, "bid_count", json_integer(0));
+		json_object_set_new(o, "published_at", json_null());
+		json_object_set_new(o, "result", json_null());
+		return o;
+	}
+	json_object_set_new(o, "call",
+			    json_pack("{s:s, s:o, s:o}", "summary", s.call_summary, "opens_at",
+				      s.opens ? json_integer(s.opens) : json_null(), "closes_at",
+				      s.closes ? json_integer(s.closes) : json_null()));
+	json_object_set_new(o, "criteria", criteria_json(req->db, s.id));
+	json_object_set_new(o, "incentive", json_string(s.incentive));
+	json_object_set_new(o, "incentive_points", json_integer(s.incentive_points));
+	int64_t nb = 0;
+	ky_db_query_int(req->db, "SELECT COUNT(*) FROM desk_bids WHERE selection_id = ?", KY_PARAMS(KY_VINT(s.id)), 1, &nb);
+	json_object_set_new(o, "bid_count", json_integer(nb));
+	json_object_set_new(o, "published_at", s.published_at ? json_integer(s.published_at) : json_null());
+	json_object_set_new(o, "result", s.published_at ? result_json(req, &s) : json_null());
+	return o;
+}
+
 static json_t *bid_docs_json(struct ky_req *req, int64_t bid_id)
 {
 	json_t *a = json_array();

@@ -1,9 +1,10 @@
 // The desk's dashboard (new, overdue, by officer, waiting for whom, assignment) and the public
-// transparency page of a municipality (counts by stage group, answer times, every proposal's
-// public record with its decision and reason).
+// transparency page of a municipality (counts by stage group, answer times, overdue count, every
+// proposal's public record with its decision and reason, and for those at selection or later the
+// selection method, the published result, the signed agreement and its KPIs).
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
-import { ErrorBox, Loading, PageHeading, SelectField, useForm, useTitle } from '../../components';
+import { ErrorBox, Loading, PageHeading, SelectField, TableWrap, useForm, useTitle } from '../../components';
 import { useAsync } from '../../hooks';
 import { formatNumber, t } from '../../i18n';
 import type { Params } from '../../router';
@@ -11,7 +12,7 @@ import { meStore } from '../../session';
 import { useStore } from '../../store';
 import { Forbidden, LoginRequired, NotFound } from '../../pages/NotFound';
 import { deskApi, deskPage, getOverview, getProposal, type Dashboard, type Proposal, type Transparency } from './api';
-import { DateOnly, DeskNav, decisionLabel, groupLabel, isBusiness, kindLabel, methodLabel, StageBadge, useMuni, waitingLabel } from './common';
+import { DateOnly, DeskNav, decisionLabel, formatDate, groupLabel, isBusiness, kindLabel, methodLabel, StageBadge, useMuni, waitingLabel } from './common';
 import { AssignmentForm } from './proposals';
 import './desk.css';
 
@@ -165,6 +166,192 @@ function DashTable({ rows, caption, id, base }: { rows: Dashboard['items']; capt
   );
 }
 
+/** The public selection and agreement of one proposal on the transparency page (board.c). */
+interface PublicSelection {
+  method: string;
+  grounds: string;
+  call: { summary: string; opens_at: number | null; closes_at: number | null } | null;
+  criteria: { id: number; name: string; weight: number }[];
+  incentive: string;
+  incentive_points: number;
+  bid_count: number;
+  published_at: number | null;
+  result: {
+    published_at: number;
+    awarded_business_name: string | null;
+    ranking: { bid_id: number; business_name: string; total: number; rank: number }[];
+  } | null;
+}
+interface PublicAgreement {
+  signed_at: number;
+  implementer_name: string | null;
+  summary: string;
+  term_start: number | null;
+  term_end: number | null;
+  report_count: number;
+  kpis: { id: number; name: string; unit: string; target: number; latest: number | null; latest_period: string | null; achieved: boolean | null }[];
+}
+type TrItem = Proposal & { answer_days?: number | null; selection?: PublicSelection | null; agreement?: PublicAgreement | null };
+
+const pts = (n: number) => formatNumber(Math.round(n * 100) / 100);
+
+function Outcome({ p, base }: { p: TrItem; base: string }) {
+  const s = p.selection;
+  const a = p.agreement;
+  if (!s) return null;
+  const hid = `tr-out-${p.id}`;
+  return (
+    <article class="panel desk-outcome" aria-labelledby={hid}>
+      <h3 id={hid}>
+        <a href={`${base}/proposals/${p.id}`}>{p.title}</a>
+      </h3>
+      <dl class="facts">
+        <div>
+          <dt>{t('desk.prop.business')}</dt>
+          <dd>{p.business_name}</dd>
+        </div>
+        <div>
+          <dt>{t('desk.tr.method')}</dt>
+          <dd>{methodLabel(s.method)}</dd>
+        </div>
+        {s.grounds && (
+          <div>
+            <dt>{t('desk.tr.grounds')}</dt>
+            <dd class="desk-pre">{s.grounds}</dd>
+          </div>
+        )}
+        {s.method !== 'negotiated' && s.call && (
+          <div>
+            <dt>{t('desk.tr.bids')}</dt>
+            <dd>{t('desk.tr.nItems', { n: formatNumber(s.bid_count) })}</dd>
+          </div>
+        )}
+      </dl>
+      {s.method !== 'negotiated' &&
+        (s.result ? (
+          <>
+            {s.result.awarded_business_name && (
+              <p>
+                {t('desk.tr.awarded')}：<strong>{s.result.awarded_business_name}</strong>（<DateOnly ms={s.result.published_at} />）
+              </p>
+            )}
+            <TableWrap labelId={`${hid}-res`}>
+              <table class="table desk-table-narrow">
+                <caption id={`${hid}-res`}>{t('desk.tr.resultCaption', { title: p.title })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col" class="num">
+                      {t('desk.tr.rank')}
+                    </th>
+                    <th scope="col">{t('desk.tr.business')}</th>
+                    <th scope="col" class="num">
+                      {t('desk.tr.total')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.result.ranking.map((r) => (
+                    <tr key={r.bid_id}>
+                      <td class="num">{formatNumber(r.rank)}</td>
+                      <th scope="row">{r.business_name}</th>
+                      <td class="num">{pts(r.total)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+            <p>
+              <a href={`${base}/proposals/${p.id}/selection`}>{t('desk.tr.resultLink', { title: p.title })}</a>
+            </p>
+          </>
+        ) : (
+          <p>{t('desk.tr.resultPending')}</p>
+        ))}
+      {a ? (
+        <>
+          <dl class="facts">
+            <div>
+              <dt>{t('desk.tr.signed')}</dt>
+              <dd>
+                <DateOnly ms={a.signed_at} />
+              </dd>
+            </div>
+            {a.implementer_name && (
+              <div>
+                <dt>{t('desk.tr.implementer')}</dt>
+                <dd>{a.implementer_name}</dd>
+              </div>
+            )}
+            {a.summary && (
+              <div>
+                <dt>{t('desk.tr.agreementSummary')}</dt>
+                <dd class="desk-pre">{a.summary}</dd>
+              </div>
+            )}
+            {(a.term_start || a.term_end) && (
+              <div>
+                <dt>{t('desk.tr.term')}</dt>
+                <dd>{t('desk.tr.termValue', { start: formatDate(a.term_start), end: formatDate(a.term_end) })}</dd>
+              </div>
+            )}
+            <div>
+              <dt>{t('desk.tr.reports')}</dt>
+              <dd>{t('desk.tr.nReports', { n: formatNumber(a.report_count) })}</dd>
+            </div>
+          </dl>
+          {a.kpis.length > 0 && (
+            <TableWrap labelId={`${hid}-kpi`}>
+              <table class="table desk-table-narrow">
+                <caption id={`${hid}-kpi`}>{t('desk.tr.kpiCaption', { title: p.title })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('desk.tr.kpi')}</th>
+                    <th scope="col" class="num">
+                      {t('desk.tr.target')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t('desk.tr.latest')}
+                    </th>
+                    <th scope="col">{t('desk.tr.achieved')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {a.kpis.map((k) => (
+                    <tr key={k.id}>
+                      <th scope="row">{k.name}</th>
+                      <td class="num">
+                        {formatNumber(k.target)}
+                        {k.unit}
+                      </td>
+                      <td class="num">
+                        {k.latest === null ? (
+                          t('desk.tr.noActual')
+                        ) : (
+                          <>
+                            {formatNumber(k.latest)}
+                            {k.unit}
+                            {k.latest_period ? `（${k.latest_period}）` : ''}
+                          </>
+                        )}
+                      </td>
+                      <td>{k.achieved === null ? '-' : k.achieved ? t('desk.tr.achievedYes') : t('desk.tr.achievedNo')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+          <p>
+            <a href={`${base}/proposals/${p.id}/agreement`}>{t('desk.tr.agreementLink', { title: p.title })}</a>
+          </p>
+        </>
+      ) : (
+        <p>{t('desk.tr.agreementPending')}</p>
+      )}
+    </article>
+  );
+}
+
 export function TransparencyPage({ params }: { params: Params }) {
   const slug = params.slug ?? '';
   const me = useStore(meStore);
@@ -241,11 +428,14 @@ export function TransparencyPage({ params }: { params: Params }) {
                       <th scope="col">{t('desk.prop.submitted')}</th>
                       <th scope="col">{t('desk.prop.stage')}</th>
                       <th scope="col">{t('desk.tr.decisionReason')}</th>
+                      <th scope="col" class="num">
+                        {t('desk.tr.answerDays')}
+                      </th>
                       <th scope="col">{t('desk.prop.method')}</th>
                     </tr>
                   </thead>
                   <tbody>
-                    {d.items.map((p: Proposal) => (
+                    {(d.items as TrItem[]).map((p) => (
                       <tr key={p.id}>
                         <th scope="row">
                           <a href={`${base}/proposals/${p.id}`}>{p.title}</a>
@@ -271,12 +461,22 @@ export function TransparencyPage({ params }: { params: Params }) {
                             t('desk.tr.undecided')
                           )}
                         </td>
+                        <td class="num">{p.answer_days === null || p.answer_days === undefined ? '-' : t('desk.tr.days', { n: formatNumber(p.answer_days) })}</td>
                         <td>{p.selection_method ? methodLabel(p.selection_method) : t('desk.none')}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               </div>
+            )}
+          </section>
+          <section aria-labelledby="tr-outcomes" class="panel">
+            <h2 id="tr-outcomes">{t('desk.tr.outcomes')}</h2>
+            <p>{t('desk.tr.outcomesLead')}</p>
+            {(d.items as TrItem[]).some((p) => p.selection) ? (
+              (d.items as TrItem[]).filter((p) => p.selection).map((p) => <Outcome key={p.id} p={p} base={base} />)
+            ) : (
+              <p>{t('desk.tr.outcomesNone')}</p>
             )}
           </section>
         </>
