@@ -357,4 +357,66 @@ describe('opinion map', () => {
 		const r = await fresh(as.anon, id);
 		assert.equal(r.k, 3);
 	});
+
+	test('a conversation attached to a theme: same municipality only, ?theme_id= lists it', async () => {
+		const themeOf = (slug) =>
+			Number(
+				srv.sql(
+					`SELECT th.id FROM delib_themes th JOIN tenants t ON t.id = th.tenant_id JOIN delib_processes p ON p.id = th.process_id` +
+						` WHERE t.slug = '${slug}' AND p.status = 'published' AND th.hidden_at IS NULL ORDER BY th.id LIMIT 1`,
+				),
+			);
+		const T = themeOf('kamome');
+		const WT = themeOf('wakaba');
+		assert.ok(T > 0 && WT > 0, 'demo themes in both towns');
+		// another municipality's theme is refused like one that does not exist, on create and on edit
+		assertProblem(await as.staff.post(K, { topic: '問い', theme_id: WT }), 400, 'validation', { field: 'theme_id' });
+		assertProblem(await as.staff.post(K, { topic: '問い', theme_id: 'x' }), 400, 'validation', { field: 'theme_id' });
+		assertProblem(await as.staff.post(K, { topic: '問い', theme_id: -1 }), 400, 'validation', { field: 'theme_id' });
+		const c = await as.staff.post(K, { topic: 'テーマにつながる問い', theme_id: T });
+		assertStatus(c, 201, 'create with theme');
+		assert.equal(c.body.theme_id, T);
+		const id = c.body.id;
+		assertProblem(await as.staff.put(`${K}/${id}`, { theme_id: WT }), 400, 'validation', { field: 'theme_id' });
+		assertProblem(await as.staff.put(`${K}/${id}`, { theme_id: 99999999 }), 400, 'validation', { field: 'theme_id' });
+		assert.equal((await as.staff.get(`${K}/${id}`)).body.theme_id, T, 'refused edits change nothing');
+		// wakaba's admin cannot attach anything to kamome's conversation, nor create one under kamome
+		assertProblem(await as.wakaba.put(`${K}/${id}`, { theme_id: WT }), 404, 'not_found');
+		assertProblem(await as.wakaba.post(K, { topic: '問い', theme_id: T }), 403, 'forbidden');
+		const other = await conversation({ topic: 'テーマのない問い' });
+		const byTheme = async (client, url = K, theme = T) => {
+			const r = await client.get(`${url}?theme_id=${theme}`);
+			assertStatus(r, 200, 'list by theme');
+			for (const x of r.body.items) assert.equal(x.theme_id, theme);
+			return r.body.items.map((x) => x.id);
+		};
+		// a draft stays invisible to the public, also through the theme filter
+		assert.ok((await byTheme(as.staff)).includes(id));
+		assert.ok(!(await byTheme(as.anon)).includes(id));
+		assert.ok(!(await byTheme(as.resident)).includes(id));
+		assert.ok(!(await byTheme(as.wakaba)).includes(id));
+		assertStatus(await as.staff.post(`${K}/${id}/statements`, { body: 'テーマの意見' }), 201);
+		assertStatus(await as.staff.post(`${K}/${id}/publish`), 200);
+		const pub = await byTheme(as.anon);
+		assert.ok(pub.includes(id), 'open conversation listed by theme');
+		assert.ok(!pub.includes(other.id), 'a conversation without the theme is not');
+		assert.ok((await byTheme(as.resident)).includes(id));
+		// the theme filter does not cross municipalities
+		assert.deepEqual(await byTheme(as.anon, W), []);
+		assert.ok(!(await byTheme(as.anon, K, WT)).includes(id));
+		assertProblem(await as.anon.get(`${K}?theme_id=abc`), 400, 'validation', { field: 'theme_id' });
+		assertProblem(await as.anon.get(`${K}?theme_id=-3`), 400, 'validation', { field: 'theme_id' });
+		// a closed conversation stays listed (its results stay readable)
+		assertStatus(await as.staff.post(`${K}/${id}/close`), 200);
+		const closed = (await as.anon.get(`${K}?theme_id=${T}`)).body.items.find((x) => x.id === id);
+		assert.equal(closed?.status, 'closed');
+		// theme_id 0 detaches it (editing a closed conversation is refused, so use a new one)
+		const d = await conversation({ topic: '外す問い' });
+		assertStatus(await as.staff.put(`${K}/${d.id}`, { theme_id: T }), 200);
+		assert.ok((await byTheme(as.anon)).includes(d.id));
+		const un = await as.staff.put(`${K}/${d.id}`, { theme_id: 0 });
+		assertStatus(un, 200);
+		assert.equal(un.body.theme_id, null);
+		assert.ok(!(await byTheme(as.anon)).includes(d.id));
+	});
 });

@@ -187,6 +187,11 @@ static bool conv_check(struct ky_req *req, struct ky_resp *resp, json_t *b, int6
 		int64_t x = 0;
 		enum ky_err rc = ky_db_query_int(req->db, "SELECT id FROM delib_themes WHERE id = ? AND tenant_id = ?",
 						 KY_PARAMS(KY_VINT(json_integer_value(th)), KY_VINT(tid)), 2, &x);
+		if (rc && rc != KY_ERR_NOT_FOUND) {
+			ky_problem_err(req, resp, rc);
+			return false;
+		}
+		/* Another municipality's theme is refused exactly like a theme that does not exist. */
 		if (rc) {
 			ky_problem(req, resp, 400, "validation", "theme_id", "theme_id: この自治体のテーマではありません",
 				   "theme_id: no such theme in this municipality");

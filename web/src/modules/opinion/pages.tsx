@@ -6,10 +6,11 @@ import { API_BASE, api } from '../../api';
 import { ErrorBox, Field, FormMessages, Live, Loading, PageHeading, SelectField, SubmitButton, useForm, useTitle } from '../../components';
 import { useAsync } from '../../hooks';
 import { formatNumber, formatTime, t, useLang, type MessageKey } from '../../i18n';
-import type { Params } from '../../router';
+import { useQuery, type Params } from '../../router';
 import { meStore, navigateWithFlash } from '../../session';
 import { useStore } from '../../store';
 import './opinion.css';
+import { ThemeSelect } from './theme';
 
 interface Conversation {
   id: number;
@@ -79,10 +80,13 @@ export function OpinionListPage({ params }: { params: Params }) {
   useTitle(t('opinion.listTitle'));
   const list = useAsync(() => api<{ items: Conversation[]; can_manage: boolean }>('GET', base(slug)), [slug]);
   const form = useForm();
+  const query = useQuery();
   const [topic, setTopic] = useState('');
   const [description, setDescription] = useState('');
   const [moderation, setModeration] = useState('post');
   const [allow, setAllow] = useState(true);
+  // ?theme=N (the link on a theme's page) preselects that theme
+  const [theme, setTheme] = useState(() => /^[1-9][0-9]*$/.test(query.get('theme') ?? '') ? (query.get('theme') as string) : '');
   return (
     <>
       <PageHeading>{t('opinion.listTitle')}</PageHeading>
@@ -110,7 +114,13 @@ export function OpinionListPage({ params }: { params: Params }) {
             onSubmit={(e) => {
               e.preventDefault();
               void form.run(async () => {
-                const c = await api<Conversation>('POST', base(slug), { topic, description, moderation, participant_statements: allow });
+                const c = await api<Conversation>('POST', base(slug), {
+                  topic,
+                  description,
+                  moderation,
+                  participant_statements: allow,
+                  theme_id: theme ? Number(theme) : 0,
+                });
                 navigateWithFlash(page(slug, c.id, '/manage'), t('opinion.saved'));
               });
             }}
@@ -118,6 +128,7 @@ export function OpinionListPage({ params }: { params: Params }) {
             <FormMessages form={form} idPrefix="op-create" />
             <Field form={form} idPrefix="op-create" name="topic" label={t('opinion.topic')} hint={t('opinion.topicHint')} value={topic} onInput={setTopic} required maxLength={200} />
             <Field form={form} idPrefix="op-create" name="description" label={t('opinion.description')} value={description} onInput={setDescription} multiline rows={4} maxLength={4000} />
+            <ThemeSelect form={form} idPrefix="op-create" slug={slug} value={theme} onChange={setTheme} />
             <SelectField
               form={form}
               idPrefix="op-create"
@@ -474,12 +485,14 @@ export function OpinionManagePage({ params }: { params: Params }) {
   const form = useForm();
   const [topic, setTopic] = useState('');
   const [description, setDescription] = useState('');
+  const [theme, setTheme] = useState('');
   const [msg, setMsg] = useState<string | null>(null);
   const [err, setErr] = useState<string | null>(null);
   useEffect(() => {
     if (conv.data) {
       setTopic(conv.data.topic);
       setDescription(conv.data.description);
+      setTheme(conv.data.theme_id ? String(conv.data.theme_id) : '');
     }
   }, [conv.data?.id]);
   const c = conv.data;
@@ -553,7 +566,7 @@ export function OpinionManagePage({ params }: { params: Params }) {
               onSubmit={(e) => {
                 e.preventDefault();
                 void form.run(async () => {
-                  await api('PUT', url, { topic, description });
+                  await api('PUT', url, { topic, description, theme_id: theme ? Number(theme) : 0 });
                   conv.reload();
                   return t('opinion.saved');
                 });
@@ -562,6 +575,7 @@ export function OpinionManagePage({ params }: { params: Params }) {
               <FormMessages form={form} idPrefix="op-edit" />
               <Field form={form} idPrefix="op-edit" name="topic" label={t('opinion.topic')} value={topic} onInput={setTopic} required maxLength={200} />
               <Field form={form} idPrefix="op-edit" name="description" label={t('opinion.description')} value={description} onInput={setDescription} multiline rows={4} maxLength={4000} />
+              <ThemeSelect form={form} idPrefix="op-edit" slug={slug} value={theme} onChange={setTheme} />
               <SubmitButton form={form} label={t('opinion.save')} />
             </form>
           )}

@@ -12,6 +12,7 @@ import { meStore, navigateWithFlash, placeStore } from '../../session';
 import { useStore } from '../../store';
 import { ACTIONS, IDEA_STATES, type Action, type Idea, type IdeaList, type IdeaState, type Phase, type Process, type ProcessList, type Theme } from './types';
 import { Comments } from '../comments';
+import { ThemeConversations } from '../opinion';
 import { ideaLockReason } from './edit';
 import './process.css';
 
@@ -537,6 +538,7 @@ export function ThemePage({ params }: { params: Params }) {
           {th.support_limit > 0 && me && <p class="notice notice-info">{t('process.theme.limit', { n: th.support_limit, used: th.my_support_count })}</p>}
           <Live message={msg} />
           {err && <ErrorBox>{err}</ErrorBox>}
+          <ThemeConversations slug={slug} themeId={th.id} canManage={!!th.can_manage} />
           <section aria-labelledby="pr-ideas">
             <h2 id="pr-ideas">{t('process.theme.ideas')}</h2>
             <form class="pr-controls" onSubmit={apply} ref={filterForm.formRef}>
