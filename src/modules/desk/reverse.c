@@ -945,7 +945,7 @@ void ky_h_desk_rev_pick(struct ky_req *req, struct ky_resp *resp)
 	json_t *ids = json_object_get(b, "application_ids");
 	const char *reason = ky_json_str(b, "reason");
 	struct app_row apps[64];
-	int napps = 0, npicked = 0;
+	int napps = 0;
 	if (strcmp(t.status, "published") && strcmp(t.status, "closed")) {
 		ky_problem(req, resp, 409, "not_open", NULL, "公開していない逆プロポでは選べません", "The theme is not published");
 		goto out;
@@ -996,7 +996,6 @@ void ky_h_desk_rev_pick(struct ky_req *req, struct ky_resp *resp)
 		for (int k = 0; k < napps; k++)
 			if (apps[k].id == json_integer_value(v)) {
 				found = true;
-				npicked += !apps[k].picked;
 				apps[k].picked = true;
 			}
 		if (!found) {
