@@ -398,10 +398,16 @@ code=$(curl -sS -o "$D/support-check.json" -w '%{http_code}' -X POST -H "Cookie:
 	-H "X-CSRF-Token: $CSRF" "http://127.0.0.1:$KY_PORT/api/v1/municipalities/kamome/processes/1/ideas/$((IDEA_BASE + IDEAS - 1))/support")
 [ "$code" = 200 ] || die "POST support answered $code: $(cat "$D/support-check.json")"
 supports() { sq "$DB" "SELECT COUNT(*) FROM delib_supports WHERE theme_id = $THEME"; }
+settle() { # before each ingestion measurement: write back what earlier runs left dirty (the
+	# 107 MB database copy, the loops' databases), so no run pays for another's writeback
+	sync
+	sleep 2
+}
 ingest() { # round label (kyoso: group commit on; kyoso-single: off): one wrk run; appends to
 	# raw.tsv and records the committed rows. Rounds of the two labels use disjoint ideas.
 	local r=$1 label=$2 before after shift=$1
 	if [ "$label" = kyoso ]; then start_kyoso true; else start_kyoso false; shift=$((r + 5)); fi
+	settle
 	before=$(supports)
 	local m0 m1
 	m0=$(gc_metrics)
@@ -421,6 +427,7 @@ GC_OPS=0
 GC_BATCHES=0
 loop_run() { # batch round
 	local f=$D/loop-$1-$2.txt line
+	settle
 	"$D/loop" "$D/loop-$1.db" "$1" "$LOOP_SECS" >"$f" || die "bench/delib/loop.c failed"
 	line=$(cat "$f")
 	printf 'ingest\tloop-%s\t%s\t%s\n' "$1" "$2" "$(kv "$line" rows_per_s)" >>"$D/loops.tsv"

@@ -564,9 +564,9 @@ static enum ky_err support_write(struct ky_db *db, int64_t idea_id, int64_t uid,
 			     " ON CONFLICT DO NOTHING",
 			     &changes, KY_VINT(idea_id), KY_VINT(uid), KY_VINT(theme_id), KY_VINT(ky_now_ms()));
 	if (!rc && changes == 1)
-		rc = KY_EXEC(db, "UPDATE delib_ideas SET support_count = support_count + 1 WHERE id = ?", NULL,
-			     KY_VINT(idea_id));
-	if (!rc)
+		rc = ky_db_query_int(db, "UPDATE delib_ideas SET support_count = support_count + 1 WHERE id = ? RETURNING support_count",
+				     KY_PARAMS(KY_VINT(idea_id)), 1, count);
+	else if (!rc)
 		rc = ky_db_query_int(db, "SELECT support_count FROM delib_ideas WHERE id = ?", KY_PARAMS(KY_VINT(idea_id)),
 				     1, count);
 	return rc;
