@@ -195,7 +195,7 @@ export class Server {
 	/** Runs SQL directly on the database (sqlite3 CLI or psql), as someone with DB access would. */
 	sql(statement) {
 		const r = this.db.sqlitePath
-			? run('sqlite3', ['-bail', this.db.sqlitePath, statement])
+			? run('sqlite3', ['-bail', '-cmd', '.timeout 10000', this.db.sqlitePath, statement])
 			: run('psql', [this.dbUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', statement]);
 		if (r.status !== 0) throw new Error(`SQL failed (${statement}): ${r.stderr}`);
 		return r.stdout.trim();
@@ -206,7 +206,7 @@ export class Server {
 	dumpText(exclude = null) {
 		const big = { maxBuffer: 256 * 1024 * 1024 };
 		if (this.db.sqlitePath) {
-			const r = run('sqlite3', [this.db.sqlitePath, '.dump'], big);
+			const r = run('sqlite3', ['-cmd', '.timeout 10000', this.db.sqlitePath, '.dump'], big);
 			if (r.status !== 0) throw new Error(`dump failed: ${r.stderr}`);
 			// .dump writes one INSERT per line (newlines in values are written as char(10)).
 			return r.stdout.split('\n').filter((l) => !exclude || !new RegExp(`^INSERT INTO "?[^ ]*${exclude}`, 'i').test(l)).join('\n');
