@@ -1,13 +1,50 @@
 /* session.c - database-backed sessions, so any instance can serve any request. The cookie holds
  * a random token; the database holds only its hash. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "app/writer.h"
 #include "auth/crypto.h"
 #include "core/time.h"
 
 #define SESSION_COOKIE "kyoso_session"
+
+/* The sliding-expiry write, handed to the group-commit writer when there is one: it needs no
+ * reply, and done inline it would wait for the write lock on a pool thread (SQLite's busy
+ * handler sleeps), stalling every connection of that thread while supports stream in. */
+struct touch_op {
+	struct ky_write_op op;
+	int64_t sid, now;
+};
+
+static enum ky_err touch_apply(struct ky_db *db, struct ky_write_op *o)
+{
+	struct touch_op *t = (struct touch_op *)o;
+	return KY_EXEC(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?", NULL,
+		       KY_VINT(t->now), KY_VINT(t->sid), KY_VINT(t->now));
+}
+
+static void touch_done(struct ky_write_op *o, enum ky_err rc)
+{
+	(void)rc; /* best effort: the next request touches again */
+	free(o);
+}
+
+static void session_touch(struct ky_req *req, int64_t sid, int64_t now)
+{
+	struct touch_op *t = req->app->writer ? calloc(1, sizeof(*t)) : NULL;
+	if (!t) {
+		KY_EXEC(req->db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", NULL, KY_VINT(now), KY_VINT(sid));
+		return;
+	}
+	t->op.apply = touch_apply;
+	t->op.done = touch_done;
+	t->sid = sid;
+	t->now = now;
+	ky_writer_submit(req->app->writer, &t->op);
+}
 
 enum ky_err ky_session_load(struct ky_req *req)
 {
@@ -56,7 +93,7 @@ enum ky_err ky_session_load(struct ky_req *req)
 	if (touch > 60 * 1000)
 		touch = 60 * 1000;
 	if (now - last >= touch)
-		KY_EXEC(req->db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", NULL, KY_VINT(now), KY_VINT(sid));
+		session_touch(req, sid, now);
 	return KY_OK;
 }
 
