@@ -696,3 +696,26 @@ describe('transparency page', () => {
 		assert.ok(!w.body.items.some((x) => x.id === id || x.id === id2));
 	});
 });
+
+describe('evaluator picker', () => {
+	test('the desk is offered the municipality staff it may invite; nobody else sees the list', async () => {
+		const id = await atSelection();
+		await setUp(id);
+		const url = `${K}/proposals/${id}/selection`;
+		const r = await as.desk.get(url);
+		assertStatus(r, 200);
+		const ids = r.body.evaluator_candidates.map((c) => c.user_id);
+		assert.ok(ids.includes(satoId) && ids.includes(eval2Id), `kamome staff are offered: ${JSON.stringify(r.body.evaluator_candidates)}`);
+		const residentId = Number(srv.sql("SELECT id FROM users WHERE email = 'haruka@example.jp'"));
+		const tanakaId = Number(srv.sql("SELECT id FROM users WHERE email = 'tanaka@town.wakaba.example'"));
+		assert.ok(!ids.includes(residentId) && !ids.includes(tanakaId), 'no resident, no other municipality\'s staff');
+		for (const c of r.body.evaluator_candidates) assert.deepEqual(Object.keys(c).sort(), ['name', 'user_id'], 'names only, no e-mail');
+		assertStatus(await as.desk.post(`${url}/evaluators`, { user_id: satoId }), 201);
+		const after = await as.desk.get(url);
+		assert.ok(!after.body.evaluator_candidates.some((c) => c.user_id === satoId), 'an invited evaluator leaves the list');
+		for (const c of [as.staff, as.biz, as.bus, as.resident, as.anon]) {
+			const g = await c.get(url);
+			if (g.status === 200) assert.equal(g.body.evaluator_candidates, undefined, 'only the desk gets the picker');
+		}
+	});
+});

@@ -136,7 +136,7 @@ test('提案から対話・検討・採用、公募型プロポーザル、協�
     await page.getByRole('button', { name: '設定を保存する' }).click();
     await page.getByRole('status').filter({ hasText: '保存しました。' }).waitFor();
     for (const uid of [satoId, yamadaId]) {
-      await page.locator('#ev-user_id').fill(String(uid));
+      await page.locator('#ev-user_id').selectOption(String(uid));
       await page.getByRole('button', { name: '評価者に招く' }).click();
       await page.getByRole('status').filter({ hasText: '評価者に招きました。' }).waitFor();
     }

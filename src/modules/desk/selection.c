@@ -548,6 +548,27 @@ static json_t *evaluators_json(struct ky_req *req, int64_t sel_id)
 	return a;
 }
 
+/* Staff of the municipality the desk may still invite as evaluators (the same roles that
+ * ky_h_desk_evaluator_add accepts), for the desk's picker: names, never e-mail addresses. */
+static json_t *candidates_json(struct ky_req *req, int64_t tenant_id, int64_t sel_id)
+{
+	json_t *a = json_array();
+	struct ky_rows *r = NULL;
+	if (KY_QUERY(req->db,
+		     "SELECT DISTINCT u.id, u.display_name FROM role_grants g JOIN users u ON u.id = g.user_id"
+		     " WHERE g.tenant_id = ? AND u.deleted_at IS NULL AND g.role IN ('staff', 'facilitator',"
+		     " 'department_reviewer', 'desk_officer', 'municipality_admin')"
+		     " AND u.id NOT IN (SELECT e.user_id FROM desk_evaluators e WHERE e.selection_id = ?)"
+		     " ORDER BY u.display_name, u.id",
+		     &r, KY_VINT(tenant_id), KY_VINT(sel_id)))
+		return a;
+	while (ky_rows_next(r) == 1)
+		json_array_append_new(a, json_pack("{s:I, s:s}", "user_id", (json_int_t)ky_rows_int(r, 0), "name",
+						   ky_rows_text(r, 1) ? ky_rows_text(r, 1) : ""));
+	ky_rows_free(r);
+	return a;
+}
+
 /* The selection as the request user may see it. */
 static json_t *sel_json(struct ky_req *req, const struct ky_desk_prop *p, const struct sel *s)
 {
@@ -589,6 +610,8 @@ static json_t *sel_json(struct ky_req *req, const struct ky_desk_prop *p, const 
 				    json_pack("{s:I, s:I, s:I}", "evaluators", (json_int_t)total, "active", (json_int_t)active,
 					      "submitted", (json_int_t)submitted));
 		bool visible = active > 0 && submitted == active;
+		if (desk && !s->published_at)
+			json_object_set_new(o, "evaluator_candidates", candidates_json(req, p->tenant_id, s->id));
 		if (desk || ev.evaluator) {
 			json_object_set_new(o, "evaluators", evaluators_json(req, s->id));
 			json_object_set_new(o, "bids", bids_json(req, s, true, false));

@@ -62,6 +62,7 @@ interface Selection {
   result: { awarded_business_name: string | null; criteria: Criterion[]; ranking: RankRow[] } | null;
   evaluation?: { evaluators: number; active: number; submitted: number };
   evaluators?: { user_id: number; name: string; declared_at: number | null; recused: boolean; submitted_at: number | null }[];
+  evaluator_candidates?: { user_id: number; name: string }[];
   bids?: Bid[];
   scores_visible?: boolean;
   ranking?: RankRow[] | null;
@@ -565,7 +566,15 @@ function DeskEvaluators({ slug, id, sel, onDone }: { slug: string; id: string; s
           }}
         >
           <FormMessages form={form} idPrefix="ev" />
-          <Field form={form} idPrefix="ev" name="user_id" label={t('desk-select.desk.evaluatorId')} type="number" inputMode="numeric" value={uid} onInput={setUid} />
+          <SelectField
+            form={form}
+            idPrefix="ev"
+            name="user_id"
+            label={t('desk-select.desk.evaluatorId')}
+            value={uid}
+            onChange={setUid}
+            options={[{ value: '', label: t('desk-select.desk.evaluatorPick') }, ...(sel.evaluator_candidates ?? []).map((c) => ({ value: String(c.user_id), label: c.name }))]}
+          />
           <SubmitButton form={form} label={t('desk-select.desk.invite')} variant="secondary" />
         </form>
       )}
