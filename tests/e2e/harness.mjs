@@ -92,6 +92,8 @@ export async function startServer() {
     KYOSO_MAIL_MODE: 'outbox',
     KYOSO_WEB_ROOT: webRoot,
     KYOSO_PASSWORD_MEMLIMIT_KIB: '8192',
+    // Attachments go to the test's own folder, never into the checkout.
+    KYOSO_UPLOAD_DIR: process.env.KYOSO_UPLOAD_DIR || path.join(dir, 'uploads'),
     // Links in mails point at this server.
     KYOSO_PUBLIC_URL: baseUrl,
   });
