@@ -94,7 +94,14 @@ test('公園と駅前を検索し、一致箇所が強調表示される', async
     await page.getByRole('search').getByRole('button', { name: '検索' }).click();
     await page.waitForURL(/kind=idea/);
     await status.filter({ hasText: /「駅前」の検索結果は\d+件です。/ }).waitFor();
-    const badges = await page.locator('.sr-list .sr-kind .badge:first-child').allInnerTexts();
+    // The status line reads the same before and after the filtered results arrive, so wait
+    // for the list itself to change (it was read too early once in CI).
+    let badges = [];
+    for (let i = 0; i < 50; i++) {
+      badges = await page.locator('.sr-list .sr-kind .badge:first-child').allInnerTexts();
+      if (badges.length >= 1 && badges.every((b) => b === 'アイデア')) break;
+      await page.waitForTimeout(100);
+    }
     assert.ok(badges.length >= 1 && badges.every((b) => b === 'アイデア'), `badges: ${badges}`);
 
     await idea.first().getByRole('link').click();
