@@ -29,6 +29,17 @@ async function login(page, email) {
 
 const K = '/municipalities/kamome';
 
+/** An edit form appears before its data has loaded into it: the field's value once it is filled
+ * (or '' after 5 s). */
+async function loadedValue(locator) {
+  let v = '';
+  for (let i = 0; i < 50 && !v; i++) {
+    v = await locator.inputValue();
+    if (!v) await locator.page().waitForTimeout(100);
+  }
+  return v;
+}
+
 test('投稿者がアイデアを編集し、職員がテーマ・たたき台・結果報告を直す', async () => {
   const staffApi = apiClient(server.baseUrl);
   const resApi = apiClient(server.baseUrl);
@@ -66,7 +77,7 @@ test('投稿者がアイデアを編集し、職員がテーマ・たたき台�
     await page.getByRole('link', { name: '編集', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'アイデアを編集する' }).waitFor();
     await page.locator('#idea-title').waitFor();
-    assert.equal(await page.locator('#idea-title').inputValue(), 'ベンチがほしい');
+    assert.equal(await loadedValue(page.locator('#idea-title')), 'ベンチがほしい');
     await checkPage(page, 'アイデアの編集');
     await page.locator('#idea-title').fill('');
     await page.getByRole('button', { name: '変更を保存する' }).click();
@@ -121,7 +132,7 @@ test('投稿者がアイデアを編集し、職員がテーマ・たたき台�
     await page.getByRole('link', { name: '編集する', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: '参加型プロセスを編集する' }).waitFor();
     await page.locator('#proc-title').waitFor();
-    assert.equal(await page.locator('#proc-title').inputValue(), '駅前広場の再整備');
+    assert.equal(await loadedValue(page.locator('#proc-title')), '駅前広場の再整備');
     await checkPage(page, '参加型プロセスの編集');
     // Draft: edit paragraph 1-2 before publishing, then publish.
     const draftPath = `/m/kamome/processes/${pid}/drafts/${dr.body.id}`;
