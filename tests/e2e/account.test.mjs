@@ -15,6 +15,7 @@ import {
   latestMail,
   apiClient,
 } from './harness.mjs';
+import { focusedId } from './harness.mjs';
 
 let server;
 let browser;
@@ -54,7 +55,7 @@ test('新規登録 → メール確認 → ログアウト → ログイン → 
     await checkPage(page, 'トップ');
     await page.getByRole('banner').getByRole('link', { name: '新規登録' }).click();
     await page.getByRole('heading', { level: 1, name: '新規登録' }).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'page-title', 'focus moves to the main heading');
+    assert.equal(await focusedId(page, 'page-title'), 'page-title', 'focus moves to the main heading');
     assert.match(await page.title(), /^新規登録 \| kyoso 共創$/);
     await checkPage(page, '新規登録');
 
@@ -73,7 +74,7 @@ test('新規登録 → メール確認 → ログアウト → ログイン → 
     const fieldError = (await page.locator('#reg-email-error').innerText()).trim();
     assert.ok(fieldError.length > 5, 'the field shows the server detail');
     assert.match(fieldError, /[\u3040-\u30ff\u4e00-\u9faf]/, 'the server detail is in Japanese');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'reg-email', 'focus goes to the field in error');
+    assert.equal(await focusedId(page, 'reg-email'), 'reg-email', 'focus goes to the field in error');
     await checkPage(page, '新規登録（入力エラー）');
 
     await emailInput.fill(email);

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, openPage, checkPage, goto, screenshot, uniqueEmail, apiClient, DEMO, DEMO_PASSWORD } from './harness.mjs';
+import { focusedId } from './harness.mjs';
 
 let server;
 let browser;
@@ -45,7 +46,7 @@ test('自治体管理者が役割を付与し、一覧で確かめ、取り消�
     await checkPage(page, 'かもめ市');
     await page.getByRole('link', { name: 'かもめ市の管理画面' }).click();
     await page.getByRole('heading', { level: 1, name: 'かもめ市 管理画面' }).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'page-title');
+    assert.equal(await focusedId(page, 'page-title'), 'page-title');
     await page.locator('#members-table').waitFor();
     await checkPage(page, 'かもめ市 管理画面');
     await screenshot(page, 'admin-01');

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, launchBrowser, openPage, checkPage, checkNoHorizontalScroll, goto, screenshot, DEMO_PASSWORD } from './harness.mjs';
+import { focusedId } from './harness.mjs';
 
 let server;
 let browser;
@@ -106,7 +107,7 @@ test('事業者が課題に提案し、窓口が対話・検討・採用し、�
     await page.getByText('現在 10 文字（あと 20 文字必要です）').waitFor();
     await page.getByRole('button', { name: '資料を追加する' }).click();
     await page.locator('#doc-why-error').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'doc-confidentiality_reason');
+    assert.equal(await focusedId(page, 'doc-confidentiality_reason'), 'doc-confidentiality_reason');
     await checkPage(page, '資料の追加（理由が短い）');
     await page.locator('#doc-confidentiality_reason').fill('当社が独自に集めた観光客の回遊データと、それに基づく集客の手法を含むため、競合他社に知られると事業上の不利益があります。');
     await page.getByText('30文字以上になりました').waitFor();
@@ -135,7 +136,7 @@ test('事業者が課題に提案し、窓口が対話・検討・採用し、�
     await page.getByRole('region', { name: 'アイデア保護に関する規約' }).waitFor();
     await page.getByRole('button', { name: '同意して提出する' }).click();
     await page.locator('#submit-accept_terms-error').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'submit-accept_terms');
+    assert.equal(await focusedId(page, 'submit-accept_terms'), 'submit-accept_terms');
     await checkPage(page, '提出（同意なし）');
     await page.getByLabel('上の規約を読み、同意します').check();
     await page.getByRole('button', { name: '同意して提出する' }).click();
@@ -166,7 +167,7 @@ test('事業者が課題に提案し、窓口が対話・検討・採用し、�
     await checkPage(page, '課題の追加');
     await page.getByRole('button', { name: '課題を登録する' }).click();
     await page.locator('#ch-department-error').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'ch-department');
+    assert.equal(await focusedId(page, 'ch-department'), 'ch-department');
     await checkPage(page, '課題の追加（入力エラー）');
     await page.locator('#ch-department').fill('防災安全課');
     await page.locator('#ch-title').fill('避難所の混雑状況をリアルタイムで伝える仕組み');
@@ -203,7 +204,7 @@ test('事業者が課題に提案し、窓口が対話・検討・採用し、�
     await page.getByRole('radio', { name: '採用', exact: true }).check();
     await page.getByRole('button', { name: '実行する' }).click();
     await page.locator('#move-reason-error').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'move-reason');
+    assert.equal(await focusedId(page, 'move-reason'), 'move-reason');
     await checkPage(page, '採否（理由なし）');
     await page.locator('#move-reason').fill(REASON);
     await page.getByRole('button', { name: '実行する' }).click();

@@ -312,3 +312,16 @@ export async function latestMail(baseUrl, to) {
   if (!items.length) return null;
   return items.reduce((a, b) => (b.created_at > a.created_at || (b.created_at === a.created_at && b.id > a.id) ? b : a));
 }
+
+/** The id of the focused element once it is `expected` (focus moves in an effect after the
+ * render that shows an error or a new page, so it may come a moment later), or whatever has
+ * focus after 3 s. */
+export async function focusedId(page, expected) {
+  let id = '';
+  for (let i = 0; i < 60; i++) {
+    id = await page.evaluate(() => document.activeElement?.id ?? '');
+    if (id === expected) break;
+    await page.waitForTimeout(50);
+  }
+  return id;
+}

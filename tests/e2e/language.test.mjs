@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, openPage, checkPage, goto, screenshot } from './harness.mjs';
+import { focusedId } from './harness.mjs';
 
 let server;
 let browser;
@@ -90,14 +91,14 @@ test('キーボード操作：スキップリンクと見出しへのフォー�
     assert.equal(first.text, '本文へ移動', 'the first Tab reaches the skip link');
     await checkPage(page, 'トップ（スキップリンク表示中）');
     await page.keyboard.press('Enter');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    assert.equal(await focusedId(page, 'main'), 'main');
 
     // Keyboard-only navigation through a link: focus lands on the new page's heading.
     const auditLink = page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '公開記録（監査ログ）' });
     await auditLink.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: '公開記録（監査ログ）' }).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'page-title');
+    assert.equal(await focusedId(page, 'page-title'), 'page-title');
     assert.equal(await auditLink.getAttribute('aria-current'), 'page');
     await checkPage(page, '公開記録');
 

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, openPage, checkPage, checkNoHorizontalScroll, goto, screenshot, DEMO, DEMO_PASSWORD } from './harness.mjs';
+import { focusedId } from './harness.mjs';
 
 let server;
 let browser;
@@ -46,7 +47,7 @@ test('職員がプロセスを公開し、住民がアイデアを投稿・賛�
     // Saving without a title: the server's message sits at the title field.
     await s.getByRole('button', { name: '下書きとして保存する' }).click();
     await s.locator('#proc-title[aria-invalid="true"]').waitFor();
-    assert.equal(await s.evaluate(() => document.activeElement?.id), 'proc-title');
+    assert.equal(await focusedId(s, 'proc-title'), 'proc-title');
     await checkPage(s, '新しい参加型プロセス（入力エラー）');
     await s.locator('#proc-title').fill(title);
     await s.locator('#proc-summary').fill('公園の遊具の更新について、皆さんのアイデアを募集します。');
