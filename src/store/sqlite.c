@@ -11,6 +11,7 @@
  * in INSERT ... RETURNING, say) are reported there, as on PostgreSQL. Parameters are bound as
  * copies, so the caller's buffers need only outlive the call, even for a lazy result set. The
  * result set lives inside the connection: db.c guarantees only one is open at a time. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,9 +494,21 @@ static int pragma(sqlite3 *h, const char *sql, char *val, size_t vallen)
 	return src;
 }
 
+/* Process-wide settings, made once before SQLite initialises itself. Memory statistics are off:
+ * with them on, every sqlite3_malloc() and free takes one global mutex, which all request threads
+ * and the group-commit writer then queue on (a fifth of the server's time in a support burst,
+ * measured with perf; docs/performance.md). Nothing here reads sqlite3_memory_used(). */
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+
+static void sq_global_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum ky_err ky_sqlite_open(const char *path, struct ky_db **out, char *errbuf, size_t errlen)
 {
 	enum ky_err rc = KY_OK;
+	pthread_once(&sq_once, sq_global_config);
 	char mode[32] = "";
 	struct sq_db *d = calloc(1, sizeof(*d));
 	if (!d) {
@@ -551,6 +564,15 @@ out:
 	return rc;
 }
 
+/* The group-commit writer's connection keeps its page cache across its own transactions (a
+ * reader's cache is dropped whenever another connection wrote), so a larger cache saves it a
+ * pread for most index pages it touches. 64 MiB is a ceiling, not a reservation. */
+static void sq_tune_for_writes(struct ky_db *db)
+{
+	struct sq_db *d = (struct sq_db *)db;
+	pragma(d->h, "PRAGMA cache_size=-65536", NULL, 0);
+}
+
 static const struct ky_db_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -560,6 +582,7 @@ static const struct ky_db_ops sq_ops = {
 	.exec = sq_exec,
 	.query = sq_query,
 	.exec_script = sq_exec_script,
+	.tune_for_writes = sq_tune_for_writes,
 	.check = sq_check,
 	.lock_migrations = NULL, /* BEGIN IMMEDIATE per migration is the lock */
 	.unlock_migrations = NULL,
