@@ -103,8 +103,9 @@ static void ops(struct ky_app *app, struct ky_req *req, struct ky_resp *resp)
 		      "kyoso_process_start_time_seconds %.3f\n",
 		      KY_VERSION, strncmp(app->cfg.db, "postgres", 8) == 0 ? "postgresql" : "sqlite",
 		      (double)app->started_at_ms / 1000.0);
-	uint64_t batches, nops, hits, misses;
-	ky_writer_stats(app->writer, &batches, &nops);
+	uint64_t hits, misses;
+	struct ky_writer_stats ws;
+	ky_writer_stats(app->writer, &ws);
 	ky_rcache_stats(app->idea_list_cache, &hits, &misses);
 	ky_buf_printf(&b,
 		      "# HELP kyoso_idea_list_cache_total Anonymous idea-list pages served from the cache (hit) or built.\n"
@@ -115,8 +116,12 @@ static void ops(struct ky_app *app, struct ky_req *req, struct ky_resp *resp)
 		      "# HELP kyoso_group_commit_batches_total Transactions committed by the group-commit writer.\n"
 		      "# TYPE kyoso_group_commit_batches_total counter\nkyoso_group_commit_batches_total %" PRIu64 "\n"
 		      "# HELP kyoso_group_commit_ops_total Writes applied by the group-commit writer.\n"
-		      "# TYPE kyoso_group_commit_ops_total counter\nkyoso_group_commit_ops_total %" PRIu64 "\n",
-		      batches, nops);
+		      "# TYPE kyoso_group_commit_ops_total counter\nkyoso_group_commit_ops_total %" PRIu64 "\n"
+		      "# HELP kyoso_group_commit_seconds_total Time the group-commit writer spent applying writes and committing.\n"
+		      "# TYPE kyoso_group_commit_seconds_total counter\n"
+		      "kyoso_group_commit_seconds_total{stage=\"apply\"} %.6f\n"
+		      "kyoso_group_commit_seconds_total{stage=\"commit\"} %.6f\n",
+		      ws.batches, ws.ops, (double)ws.apply_us / 1e6, (double)ws.commit_us / 1e6);
 	char *body = ky_arena_strndup(req->arena, b.data ? b.data : "", b.len);
 	ky_buf_free(&b);
 	ky_resp_text(req, resp, 200, "text/plain; version=0.0.4; charset=utf-8", body ? body : "");

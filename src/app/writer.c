@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/log.h"
 
@@ -17,8 +18,15 @@ struct ky_writer {
 	bool stopping;                   /* guarded by mu */
 	int max_batch;
 	struct ky_db *db;
-	atomic_ulong batches, ops;
+	atomic_ulong batches, ops, apply_us, commit_us;
 };
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 /* Applies one op in a transaction of its own, retrying a lock conflict a few times. */
 static enum ky_err apply_alone(struct ky_db *db, struct ky_write_op *op)
@@ -39,11 +47,15 @@ static enum ky_err apply_alone(struct ky_db *db, struct ky_write_op *op)
 
 static void run_batch(struct ky_writer *w, struct ky_write_op *batch, int n)
 {
+	uint64_t t0 = mono_us();
 	enum ky_err rc = ky_db_begin(w->db);
 	for (struct ky_write_op *op = batch; op && !rc; op = op->next)
 		rc = op->apply(w->db, op);
+	uint64_t t1 = mono_us();
 	if (!rc)
 		rc = ky_db_commit(w->db);
+	atomic_fetch_add(&w->apply_us, t1 - t0);
+	atomic_fetch_add(&w->commit_us, mono_us() - t1);
 	if (rc) {
 		ky_db_rollback(w->db);
 		if (n > 1)
@@ -100,6 +112,7 @@ enum ky_err ky_writer_start(const char *db_url, int max_batch, struct ky_writer 
 	enum ky_err rc = ky_db_open(db_url, &w->db, err, errlen);
 	if (rc)
 		goto out;
+	ky_db_tune_for_writes(w->db);
 	if (pthread_create(&w->thread, NULL, writer_main, w)) {
 		snprintf(err, errlen, "cannot start the writer thread");
 		rc = KY_ERR_INTERNAL;
@@ -149,8 +162,14 @@ void ky_writer_stop(struct ky_writer *w)
 	free(w);
 }
 
-void ky_writer_stats(const struct ky_writer *w, uint64_t *batches, uint64_t *ops)
+void ky_writer_stats(const struct ky_writer *w, struct ky_writer_stats *st)
 {
-	*batches = w ? atomic_load(&((struct ky_writer *)w)->batches) : 0;
-	*ops = w ? atomic_load(&((struct ky_writer *)w)->ops) : 0;
+	*st = (struct ky_writer_stats){0};
+	if (!w)
+		return;
+	struct ky_writer *m = (struct ky_writer *)w; /* atomics are read through a mutable pointer */
+	st->batches = atomic_load(&m->batches);
+	st->ops = atomic_load(&m->ops);
+	st->apply_us = atomic_load(&m->apply_us);
+	st->commit_us = atomic_load(&m->commit_us);
 }

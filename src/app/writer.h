@@ -33,7 +33,13 @@ enum ky_err ky_writer_start(const char *db_url, int max_batch, struct ky_writer 
 void ky_writer_submit(struct ky_writer *w, struct ky_write_op *op);
 /* Applies what is queued, stops the thread and frees w. NULL is a no-op. */
 void ky_writer_stop(struct ky_writer *w);
-/* Counters for /metrics: batches committed and operations applied. */
-void ky_writer_stats(const struct ky_writer *w, uint64_t *batches, uint64_t *ops);
+/* Counters for /metrics. All zero for a NULL writer. */
+struct ky_writer_stats {
+	uint64_t batches;   /* transactions committed */
+	uint64_t ops;       /* operations applied */
+	uint64_t apply_us;  /* time spent applying operations (inside the transactions) */
+	uint64_t commit_us; /* time spent committing: writing the log and waiting for the disk */
+};
+void ky_writer_stats(const struct ky_writer *w, struct ky_writer_stats *st);
 
 #endif

@@ -39,6 +39,8 @@ struct ky_db_ops {
 	/* Several statements without parameters (migrations), already dialect-expanded. */
 	enum ky_err (*exec_script)(struct ky_db *db, const char *sql);
 	enum ky_err (*check)(struct ky_db *db, char *errbuf, size_t errlen);
+	/* See ky_db_tune_for_writes(); may be NULL. */
+	void (*tune_for_writes)(struct ky_db *db);
 	/* Migration lock held across the whole run (PostgreSQL: advisory lock); may be NULL. */
 	enum ky_err (*lock_migrations)(struct ky_db *db);
 	void (*unlock_migrations)(struct ky_db *db);

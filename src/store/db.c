@@ -339,6 +339,12 @@ enum ky_err ky_db_query_int(struct ky_db *db, const char *sql, const struct ky_v
 	return rc;
 }
 
+void ky_db_tune_for_writes(struct ky_db *db)
+{
+	if (db && db->ops->tune_for_writes)
+		db->ops->tune_for_writes(db);
+}
+
 enum ky_err ky_db_check(struct ky_db *db, char *errbuf, size_t errlen)
 {
 	errbuf_put(errbuf, errlen, "%s", "");

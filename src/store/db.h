@@ -109,6 +109,10 @@ enum ky_err ky_db_query_int(struct ky_db *db, const char *sql, const struct ky_v
 /* The last error message of this connection, for logs. Never contains parameter values. */
 const char *ky_db_errmsg(const struct ky_db *db);
 
+/* Marks db as the connection that carries most writes (the group-commit writer, app/writer.h).
+ * SQLite gives it a larger page cache; PostgreSQL does nothing. */
+void ky_db_tune_for_writes(struct ky_db *db);
+
 /* Integrity check: SQLite "PRAGMA integrity_check"; PostgreSQL: SELECT 1. KY_OK if healthy. */
 enum ky_err ky_db_check(struct ky_db *db, char *errbuf, size_t errlen);
 

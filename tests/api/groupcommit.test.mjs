@@ -43,7 +43,8 @@ async function people(srv, n) {
 }
 
 function metric(text, name) {
-	const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+	const esc = name.replace(/[{}()[\]\\.*+?^$|]/g, '\\$&');
+	const m = new RegExp(`^${esc} (\\d+(?:\\.\\d+)?)$`, 'm').exec(text);
 	return m ? Number(m[1]) : NaN;
 }
 
@@ -87,6 +88,10 @@ for (const mode of ['on', 'off']) {
 			if (mode === 'on') {
 				assert.ok(ops >= rs.length, `the writer applied every support (${ops})`);
 				assert.ok(batches < ops, `supports shared transactions: ${ops} in ${batches} commits`);
+				// The writer's time is split into applying and committing (both spent, both counted).
+				const apply = metric(m.text, 'kyoso_group_commit_seconds_total{stage="apply"}');
+				const commit = metric(m.text, 'kyoso_group_commit_seconds_total{stage="commit"}');
+				assert.ok(apply > 0 && commit > 0, `writer time: apply ${apply} s, commit ${commit} s`);
 			} else {
 				assert.equal(ops, 0, 'no writer when group commit is off');
 			}
