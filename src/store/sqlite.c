@@ -22,7 +22,8 @@
 #define SQ_BUSY_TIMEOUT_MS 10000
 
 struct sq_stmt {
-	char *sql; /* cache key, owned */
+	char *sql;       /* cache key, owned */
+	const char *key; /* the caller's pointer at the last hit: most SQL is a string literal */
 	uint64_t hash;
 	uint64_t used; /* LRU tick */
 	sqlite3_stmt *st;
@@ -131,6 +132,16 @@ static void cache_drop(struct sq_stmt *e)
 /* Returns the cached statement for sql, preparing it on a miss. The statement is reset. */
 static enum ky_err get_stmt(struct sq_db *d, const char *sql, sqlite3_stmt **out)
 {
+	/* Fast path: the same pointer as last time, confirmed by strcmp (a buffer may be reused for
+	 * other text), saves hashing the whole text byte by byte. */
+	for (int i = 0; i < d->ncache; i++) {
+		struct sq_stmt *e = &d->cache[i];
+		if (e->key == sql && strcmp(e->sql, sql) == 0) {
+			e->used = ++d->tick;
+			*out = e->st;
+			return KY_OK;
+		}
+	}
 	uint64_t h = hash_str(sql);
 	const char *tail = NULL;
 	sqlite3_stmt *st = NULL;
@@ -139,6 +150,7 @@ static enum ky_err get_stmt(struct sq_db *d, const char *sql, sqlite3_stmt **out
 		struct sq_stmt *e = &d->cache[i];
 		if (e->hash == h && strcmp(e->sql, sql) == 0) {
 			e->used = ++d->tick;
+			e->key = sql;
 			*out = e->st;
 			return KY_OK;
 		}
@@ -175,6 +187,7 @@ static enum ky_err get_stmt(struct sq_db *d, const char *sql, sqlite3_stmt **out
 		goto out;
 	}
 	slot->hash = h;
+	slot->key = sql;
 	slot->used = ++d->tick;
 	slot->st = st;
 	st = NULL;
