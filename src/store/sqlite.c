@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/sqlite_walbuf.h"
 
 #define SQ_BUSY_TIMEOUT_MS 10000
 
@@ -507,7 +508,8 @@ static int pragma(sqlite3 *h, const char *sql, char *val, size_t vallen)
 	return src;
 }
 
-/* Process-wide settings, made once before SQLite initialises itself. Memory statistics are off:
+/* Process-wide settings, made once before SQLite initialises itself. WAL writes of a transaction
+ * are gathered into one call (sqlite_walbuf.c). Memory statistics are off:
  * with them on, every sqlite3_malloc() and free takes one global mutex, which all request threads
  * and the group-commit writer then queue on (a fifth of the server's time in a support burst,
  * measured with perf; docs/performance.md). Nothing here reads sqlite3_memory_used(). */
@@ -516,6 +518,9 @@ static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 static void sq_global_config(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Without it SQLite still works, with two pwrite calls per WAL frame. */
+	if (!getenv("KYOSO_SQLITE_NO_WALBUF"))
+		ky_sqlite_walbuf_register();
 }
 
 enum ky_err ky_sqlite_open(const char *path, struct ky_db **out, char *errbuf, size_t errlen)

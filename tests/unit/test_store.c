@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store/backend.h"
 #include "store/db.h"
@@ -577,6 +578,56 @@ static void test_check_and_pragmas(void **state)
 	assert_non_null(strstr(why, "table c"));
 }
 
+/* The WAL-gathering VFS (src/store/sqlite_walbuf.c) is SQLite's default once a connection is open,
+ * and another connection sees every committed transaction at once, whatever its size (a large one
+ * is flushed in several writes), even with synchronous=OFF on the writer: frames reach the file
+ * when the commit frame is written, before SQLite publishes them, not only at a sync. A rolled-back
+ * transaction that had spilled frames into the WAL stays invisible. */
+static void test_sqlite_walbuf(void **state)
+{
+	struct fx *f = fx(state);
+	sqlite3_vfs *v = sqlite3_vfs_find(NULL);
+	assert_non_null(v);
+	assert_string_equal(v->zName, "kyoso-walbuf");
+	struct ky_db *b = open_ok(f->url);
+	ddl(f, "CREATE TABLE w (id {{PK}}, x TEXT NOT NULL);\n");
+	assert_rc(ky_db_exec(f->db, "PRAGMA synchronous=OFF", NULL, 0, NULL), KY_OK);
+	assert_rc(ky_db_exec(f->db, "PRAGMA cache_size=10", NULL, 0, NULL), KY_OK); /* spill early */
+	char big[3000];
+	memset(big, 'k', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	int64_t n = -1;
+	/* 400 rows of 3 KB: about 1.2 MB of frames, several flushes of at most 128 KiB */
+	assert_rc(ky_db_begin(f->db), KY_OK);
+	for (int i = 0; i < 400; i++)
+		assert_rc(KY_EXEC(f->db, "INSERT INTO w (x) VALUES (?)", NULL, KY_VTEXT(big)), KY_OK);
+	assert_rc(ky_db_commit(f->db), KY_OK);
+	assert_rc(ky_db_query_int(b, "SELECT SUM(length(x)) FROM w", NULL, 0, &n), KY_OK);
+	assert_int_equal(n, 400 * (int64_t)(sizeof(big) - 1));
+	/* many small transactions, each visible to the other connection at once */
+	for (int i = 0; i < 50; i++) {
+		assert_rc(KY_EXEC(f->db, "UPDATE w SET x = ? WHERE id = 1", NULL, KY_VTEXT(i % 2 ? "odd" : "even")), KY_OK);
+		struct ky_rows *r = NULL;
+		assert_rc(ky_db_query(b, "SELECT x FROM w WHERE id = 1", NULL, 0, &r), KY_OK);
+		assert_int_equal(ky_rows_next(r), 1);
+		assert_string_equal(ky_rows_text(r, 0), i % 2 ? "odd" : "even");
+		ky_rows_free(r);
+	}
+	/* a large transaction rolled back after spilling leaves nothing behind */
+	assert_rc(ky_db_begin(f->db), KY_OK);
+	for (int i = 0; i < 300; i++)
+		assert_rc(KY_EXEC(f->db, "INSERT INTO w (x) VALUES (?)", NULL, KY_VTEXT(big)), KY_OK);
+	ky_db_rollback(f->db);
+	assert_rc(ky_db_query_int(b, "SELECT COUNT(*) FROM w", NULL, 0, &n), KY_OK);
+	assert_int_equal(n, 400);
+	assert_rc(KY_EXEC(f->db, "INSERT INTO w (x) VALUES (?)", NULL, KY_VTEXT("after")), KY_OK);
+	assert_rc(ky_db_query_int(b, "SELECT COUNT(*) FROM w WHERE x = 'after'", NULL, 0, &n), KY_OK);
+	assert_int_equal(n, 1);
+	char why[256];
+	assert_rc(ky_db_check(b, why, sizeof(why)), KY_OK);
+	ky_db_close(b);
+}
+
 /* ---- URLs and connections ----------------------------------------------------------------- */
 
 static void open_fails(const char *url, enum ky_err want, const char *must_say, const char *secret)
@@ -785,7 +836,10 @@ int main(void)
 		cmocka_unit_test(test_dialect_tokens),
 		cmocka_unit_test(test_bad_urls),
 	};
-	const struct CMUnitTest sqlite_tests[] = {DB_TESTS(setup_sqlite)};
+	const struct CMUnitTest sqlite_tests[] = {
+		DB_TESTS(setup_sqlite),
+		cmocka_unit_test_setup_teardown(test_sqlite_walbuf, setup_sqlite, teardown),
+	};
 	const struct CMUnitTest pg_tests[] = {DB_TESTS(setup_pg)};
 	if (!load_pg_url())
 		return 1;
