@@ -277,7 +277,22 @@ const struct ky_migration ky_migrations[] = {
 	{14, "desk_selection", ky_sql_desk_select_m14, NULL, NULL},
 	{15, "desk_reverse_referral", ky_sql_desk_reverse_m15, NULL, NULL},
 	{16, "opinion", ky_sql_opinion_m16, NULL, NULL},
+	/* Migration 13's update trigger bumped "id IN (OLD.theme_id, NEW.theme_id)"; SQLite builds an
+	 * ephemeral table for such a list, which every support paid for. An idea's own theme is
+	 * bumped by rowid, and the rare move to another theme bumps the old one in a trigger of its
+	 * own. SQLite only, as migration 13. */
+	{17, "list_version_triggers", "",
+	 "DROP TRIGGER delib_ideas_lv_update;\n"
+	 "CREATE TRIGGER delib_ideas_lv_update AFTER UPDATE ON delib_ideas BEGIN\n"
+	 " UPDATE delib_themes SET list_version = list_version + 1 WHERE id = NEW.theme_id;\n"
+	 "END;\n"
+	 "CREATE TRIGGER delib_ideas_lv_move AFTER UPDATE OF theme_id ON delib_ideas\n"
+	 " WHEN OLD.theme_id <> NEW.theme_id BEGIN\n"
+	 " UPDATE delib_themes SET list_version = list_version + 1 WHERE id = OLD.theme_id;\n"
+	 "END;\n",
+	 NULL},
 	/* Version 9 was reserved for search, which needed no schema. Versions 14 (desk selection),
-	 * 15 (reverse proposals) and 16 (opinion) are taken; the next migration is 17. */
+	 * 15 (reverse proposals), 16 (opinion) and 17 (list-version triggers) are taken; the next
+	 * migration is 18. */
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));
