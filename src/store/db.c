@@ -555,7 +555,8 @@ static enum ky_err migrate_one(struct ky_db *db, const struct ky_migration *m, b
 	rc = migration_done(db, m->version, &done);
 	if (rc || done)
 		goto out;
-	rc = ky_db_exec_script(db, m->sql);
+	if (m->sql[0]) /* empty for a migration that only one engine needs */
+		rc = ky_db_exec_script(db, m->sql);
 	if (!rc && extra)
 		rc = ky_db_exec_script(db, extra);
 	if (!rc)
