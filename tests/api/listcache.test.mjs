@@ -121,3 +121,35 @@ test('logged-in visitors and staff never get the anonymous page', async () => {
 	assert.ok(mine.body.items.length >= 2, 'staff also see the hidden idea');
 	assert.ok(mine.body.items.some((x) => x.hidden), 'with its hidden flag');
 });
+
+test('an idea moved to another theme leaves the old theme\'s cached list at once', async () => {
+	// No API moves an idea today; an operator (or a later feature) may. Migration 17's
+	// delib_ideas_lv_move trigger bumps the old theme; without it the old list would keep the idea.
+	const staff = await loggedIn(srv, DEMO.kamomeStaff);
+	const now = Date.now();
+	const p = await staff.post(`${K}/processes`, {
+		title: 'テーマの付け替え', summary: '確認用', body: '確認用のプロセスです。',
+		phases: [{ title: 'アイデア募集', starts_at: now - HOUR, ends_at: now + 30 * DAY, actions: ['idea', 'comment', 'support'] }],
+	});
+	assertStatus(p, 201);
+	const pid = p.body.id;
+	assertStatus(await staff.post(`${K}/processes/${pid}/publish`), 200);
+	const t1 = (await staff.post(`${K}/processes/${pid}/themes`, { title: '公園', body: '本文' })).body.id;
+	const t2 = (await staff.post(`${K}/processes/${pid}/themes`, { title: '道路', body: '本文' })).body.id;
+	const author = await newUser(srv);
+	const r = await author.client.post(`${K}/processes/${pid}/themes/${t1}/ideas`, { title: '歩道の段差', body: '段差をなくしたい' });
+	assertStatus(r, 201);
+	const anon = srv.client();
+	const ids = async (tid) => {
+		const l = await anon.get(`${K}/processes/${pid}/themes/${tid}/ideas?sort=supported`);
+		assertStatus(l, 200);
+		return l.body.items.map((x) => x.id);
+	};
+	for (let k = 0; k < 2; k++) {
+		assert.deepEqual(await ids(t1), [r.body.id]);
+		assert.deepEqual(await ids(t2), []);
+	}
+	srv.sql(`UPDATE delib_ideas SET theme_id = ${t2} WHERE id = ${r.body.id}`);
+	assert.deepEqual(await ids(t1), [], 'the old theme no longer lists it');
+	assert.deepEqual(await ids(t2), [r.body.id], 'the new theme lists it');
+});
