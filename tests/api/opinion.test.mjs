@@ -401,6 +401,32 @@ describe('opinion map', () => {
 		assert.ok(pub.includes(id), 'open conversation listed by theme');
 		assert.ok(!pub.includes(other.id), 'a conversation without the theme is not');
 		assert.ok((await byTheme(as.resident)).includes(id));
+		// the detail names the theme, for the voting page's link back to it
+		const det = await as.anon.get(`${K}/${id}`);
+		assertStatus(det, 200);
+		assert.deepEqual(det.body.theme, {
+			id: T,
+			title: srv.sql(`SELECT title FROM delib_themes WHERE id = ${T}`),
+			process_id: Number(srv.sql(`SELECT process_id FROM delib_themes WHERE id = ${T}`)),
+		});
+		// ... but not a theme of a draft process, except to the municipality's staff
+		const now = Date.now();
+		const dp = await as.staff.post('/api/v1/municipalities/kamome/processes', {
+			title: '準備中のプロセス', summary: '準備中', body: 'まだ公開していません。',
+			phases: [{ title: 'アイデア募集', starts_at: now - 3600e3, ends_at: now + 30 * 86400e3, actions: ['idea'] }],
+		});
+		assertStatus(dp, 201, 'draft process');
+		const dt = await as.staff.post(`/api/v1/municipalities/kamome/processes/${dp.body.id}/themes`, { title: '非公開テーマ名', body: '本文' });
+		assertStatus(dt, 201, 'theme of the draft process');
+		const dc = await conversation({ topic: '準備中のテーマの問い' });
+		assertStatus(await as.staff.put(`${K}/${dc.id}`, { theme_id: dt.body.id }), 200);
+		for (const who of [as.anon, as.resident, as.wakaba]) {
+			const x = await who.get(`${K}/${dc.id}`);
+			assertStatus(x, 200);
+			assert.equal(x.body.theme, null, 'no draft theme for outsiders');
+			assert.ok(!x.text.includes('非公開テーマ名'));
+		}
+		assert.equal((await as.staff.get(`${K}/${dc.id}`)).body.theme?.title, '非公開テーマ名', 'staff see it');
 		// the theme filter does not cross municipalities
 		assert.deepEqual(await byTheme(as.anon, W), []);
 		assert.ok(!(await byTheme(as.anon, K, WT)).includes(id));

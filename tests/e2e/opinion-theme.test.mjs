@@ -116,6 +116,10 @@ test('職員がテーマに結びつけた意見マップをつくり、住民�
     await checkNoHorizontalScroll(r, '投票後（360 px）');
     await checkPage(r, '投票後（テーマから、360 px）');
 
+    // the voting page leads back to its theme
+    await r.getByRole('link', { name: `テーマ「${THEME}」のページへ` }).click();
+    await r.getByRole('heading', { level: 1, name: THEME }).waitFor();
+
     // the theme's page also links to the results
     await openTheme(r);
     await r.getByRole('link', { name: new RegExp(`^結果を見る\\s*：${TOPIC}$`) }).click();

@@ -72,6 +72,29 @@ bool ky_opinion_require_open(struct ky_req *req, struct ky_resp *resp, const str
 	return false;
 }
 
+/* The theme a conversation is attached to, for the "back to the theme" link: {id, title,
+ * process_id}, or null when there is none or the viewer may not see it (a theme of a draft
+ * process, or a hidden theme, is shown to the municipality's staff only). */
+static json_t *theme_ref(struct ky_req *req, int64_t theme_id, int64_t tenant_id)
+{
+	if (!theme_id)
+		return json_null();
+	struct ky_rows *r = NULL;
+	json_t *o = NULL;
+	if (KY_QUERY(req->db,
+		     "SELECT th.id, th.title, th.process_id, p.status, CASE WHEN th.hidden_at IS NULL THEN 0 ELSE 1 END"
+		     " FROM delib_themes th JOIN delib_processes p ON p.id = th.process_id WHERE th.id = ? AND p.tenant_id = ?",
+		     &r, KY_VINT(theme_id), KY_VINT(tenant_id)) == KY_OK &&
+	    ky_rows_next(r) == 1) {
+		bool visible = strcmp(ky_rows_text(r, 3), "draft") != 0 && ky_rows_int(r, 4) == 0;
+		if (visible || (req->auth && ky_can_quiet(req, KY_ACT_DELIB_STAFF, tenant_id)))
+			o = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)ky_rows_int(r, 0), "title", ky_rows_text(r, 1),
+				      "process_id", (json_int_t)ky_rows_int(r, 2));
+	}
+	ky_rows_free(r);
+	return o ? o : json_null();
+}
+
 static json_t *conv_json(struct ky_req *req, int64_t id)
 {
 	struct ky_rows *r = NULL;
@@ -102,7 +125,11 @@ static json_t *conv_json(struct ky_req *req, int64_t id)
 		if (o && staff)
 			json_object_set_new(o, "n_pending", json_integer(ky_rows_int(r, 14)));
 	}
+	int64_t theme_id = o && !ky_rows_isnull(r, 2) ? ky_rows_int(r, 2) : 0;
+	int64_t tenant_id = o ? ky_rows_int(r, 12) : 0;
 	ky_rows_free(r);
+	if (o)
+		json_object_set_new(o, "theme", theme_ref(req, theme_id, tenant_id));
 	return o;
 }
 

@@ -21,6 +21,7 @@ export const opinionEn: { readonly [K in keyof typeof opinionJa]: string } = {
   'opinion.create': "Create draft",
   'opinion.back': "Back to opinion maps",
   'opinion.backToVote': "Back to voting",
+  'opinion.toTheme': 'Go to the theme "{title}"',
   'opinion.toMap': "See the opinion map (results)",
   'opinion.toManage': "Manage (staff)",
   'opinion.loginToVote': "Please log in to vote.",

@@ -19,6 +19,7 @@ export const opinionJa = {
   'opinion.create': '下書きをつくる',
   'opinion.back': '意見マップの一覧へ戻る',
   'opinion.backToVote': '投票のページへ戻る',
+  'opinion.toTheme': 'テーマ「{title}」のページへ',
   'opinion.toMap': '意見マップ（結果）を見る',
   'opinion.toManage': '管理ページ（職員）',
   'opinion.loginToVote': '投票するにはログインしてください。',

@@ -16,6 +16,8 @@ interface Conversation {
   id: number;
   municipality: string;
   theme_id: number | null;
+  /** the attached theme, when the viewer may see it (the "back to the theme" link) */
+  theme: { id: number; title: string; process_id: number } | null;
   topic: string;
   description: string;
   moderation: 'pre' | 'post';
@@ -155,6 +157,18 @@ export function OpinionListPage({ params }: { params: Params }) {
   );
 }
 
+/** "テーマ「…」に戻る": the theme page of the process this conversation belongs to. */
+function ThemeLink({ slug, c }: { slug: string; c: Conversation | null | undefined }) {
+  if (!c?.theme) return null;
+  const href = `/m/${encodeURIComponent(slug)}/processes/${c.theme.process_id}/themes/${c.theme.id}`;
+  return (
+    <>
+      {' ・ '}
+      <a href={href}>{t('opinion.toTheme', { title: c.theme.title })}</a>
+    </>
+  );
+}
+
 export function OpinionVotePage({ params }: { params: Params }) {
   useLang();
   const slug = params.slug ?? '';
@@ -200,6 +214,7 @@ export function OpinionVotePage({ params }: { params: Params }) {
       <PageHeading>{c?.topic ?? t('opinion.listTitle')}</PageHeading>
       <p class="op-noprint">
         <a href={page(slug)}>{t('opinion.back')}</a>
+        <ThemeLink slug={slug} c={conv.data} />
       </p>
       {conv.loading && <Loading />}
       {conv.error && <ErrorBox>{conv.error.message}</ErrorBox>}
@@ -352,6 +367,7 @@ export function OpinionMapPage({ params }: { params: Params }) {
       <PageHeading>{t('opinion.mapTitle', { topic })}</PageHeading>
       <p class="op-noprint">
         <a href={page(slug, cid)}>{t('opinion.backToVote')}</a>
+        <ThemeLink slug={slug} c={conv.data} />
       </p>
       {(res.loading || conv.loading) && <Loading />}
       {res.error && <ErrorBox>{res.error.message}</ErrorBox>}
