@@ -291,8 +291,14 @@ const struct ky_migration ky_migrations[] = {
 	 " UPDATE delib_themes SET list_version = list_version + 1 WHERE id = OLD.theme_id;\n"
 	 "END;\n",
 	 NULL},
+	/* A case can be withdrawn from the regional library by its desk, with a public reason; the
+	 * row and its adoptions stay (modules/desk/cases.c). */
+	{18, "desk_case_withdrawal",
+	 "ALTER TABLE desk_cases ADD COLUMN withdrawn_at BIGINT;\n"
+	 "ALTER TABLE desk_cases ADD COLUMN withdrawn_reason TEXT;\n",
+	 NULL, NULL},
 	/* Version 9 was reserved for search, which needed no schema. Versions 14 (desk selection),
-	 * 15 (reverse proposals), 16 (opinion) and 17 (list-version triggers) are taken; the next
-	 * migration is 18. */
+	 * 15 (reverse proposals), 16 (opinion), 17 (list-version triggers) and 18 (case withdrawal)
+	 * are taken; the next migration is 19. */
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));

@@ -377,6 +377,41 @@ describe('case library (事例)', () => {
 		assert.equal(after.adoption_count, 1);
 		assert.deepEqual(after.adoptions.map((a) => a.municipality.slug), ['wakaba']);
 	});
+
+	test('the publishing desk withdraws a case: gone from the library with a public reason, not adoptable, audited', async () => {
+		const p = await proposal('completed');
+		const title = `取り下げる事例 ${tag()}`;
+		const cs = (await as.desk.post(`${K}/proposals/${p.id}/case`, { title, summary: '概要', contact_department: '共創推進室' })).body;
+		assert.equal(cs.withdrawn, null);
+		const url = `${CASES}/${cs.id}/withdraw`;
+		const REASON = '記載した成果の数値に誤りがあったため';
+		assertProblem(await as.anon.post(url, { reason: REASON }), 401, 'unauthenticated');
+		for (const c of [as.tanaka, as.biz, as.resident, as.staff]) assertProblem(await c.post(url, { reason: REASON }), 403, 'forbidden');
+		assertProblem(await as.desk.post(url, { reason: '短い' }), 400, 'validation', { field: 'reason' });
+		assertProblem(await as.desk.post(url, {}), 400, 'validation', { field: 'reason' });
+		assert.ok((await as.anon.get(`${CASES}/${cs.id}`)).status === 200, 'refused attempts change nothing');
+		const w = await as.desk.post(url, { reason: REASON });
+		assertStatus(w, 200);
+		assert.equal(w.body.withdrawn.reason, REASON);
+		assertProblem(await as.desk.post(url, { reason: REASON }), 409, 'already_withdrawn');
+		// The list drops it; its page says why (410) to everyone but the publishing desk.
+		assert.ok(!(await as.anon.get(`${CASES}?q=${encodeURIComponent(title)}`)).body.items.some((x) => x.id === cs.id));
+		assert.ok(!(await as.desk.get(CASES)).body.items.some((x) => x.id === cs.id));
+		for (const c of [as.anon, as.resident, as.tanaka, as.biz]) {
+			const g = await c.get(`${CASES}/${cs.id}`);
+			assertProblem(g, 410, 'withdrawn');
+			assert.ok(g.text.includes(REASON), 'the reason is public');
+			assert.ok(!g.text.includes(title), 'the content is not');
+		}
+		const mine = await as.desk.get(`${CASES}/${cs.id}`);
+		assertStatus(mine, 200);
+		assert.equal(mine.body.title, title);
+		assert.equal(mine.body.withdrawn.reason, REASON);
+		// Not adoptable; the parties' referral view marks it.
+		assertProblem(await as.tanaka.post(`${CASES}/${cs.id}/adopt`, { municipality: 'wakaba' }), 409, 'withdrawn');
+		assert.equal((await as.biz.get(`${K}/proposals/${p.id}/referral`)).body.case.withdrawn, true);
+		assert.equal(srv.sql(`SELECT COUNT(*) FROM audit_log WHERE action = 'desk.case.withdraw' AND target = 'desk_case#${cs.id}'`), '1');
+	});
 });
 
 describe('confidentiality', () => {

@@ -148,4 +148,41 @@ test('事業者が逆プロポを公開し、かもめ市が応募し、選ば�
   } finally {
     await m.context.close();
   }
+
+  // The publishing desk withdraws the case; visitors then read why, and the library drops it.
+  const REASON = '掲載した予約件数に集計の誤りがあったため';
+  const d3 = await openPage(browser.browser, server.baseUrl);
+  let caseUrl;
+  try {
+    const page = d3.page;
+    await login(page, DESK);
+    await goto(page, '/r/minato/desk/cases');
+    await page.getByRole('link', { name: /公共施設予約のオンライン化/ }).click();
+    await page.getByRole('heading', { level: 2, name: '事例を取り下げる' }).waitFor();
+    caseUrl = new URL(page.url()).pathname;
+    await checkPage(page, '事例（窓口、取り下げ前）');
+    await page.getByLabel(/取り下げの理由/).fill(REASON);
+    page.once('dialog', (dlg) => dlg.accept());
+    await page.getByRole('button', { name: '取り下げる' }).click();
+    await page.getByRole('status').filter({ hasText: '事例を取り下げました。' }).waitFor();
+    await page.getByText(`理由：${REASON}`).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 2, name: '事例を取り下げる' }).count(), 0, 'no second withdrawal');
+    await checkPage(page, '事例（窓口、取り下げ後）');
+  } finally {
+    await d3.context.close();
+  }
+  const v = await openPage(browser.browser, server.baseUrl);
+  try {
+    const page = v.page;
+    await goto(page, caseUrl);
+    await page.getByRole('heading', { level: 1, name: '取り下げられた事例' }).waitFor();
+    assert.match(await page.locator('main').innerText(), new RegExp(REASON));
+    await checkPage(page, '取り下げられた事例（住民）');
+    await goto(page, '/r/minato/desk/cases');
+    await page.getByRole('heading', { level: 1, name: 'みなと県の共創事例ライブラリ' }).waitFor();
+    await page.getByText('該当する事例はありません。').waitFor(); // the demo's only case is gone
+    assert.equal(await page.getByRole('link', { name: /公共施設予約のオンライン化/ }).count(), 0, 'gone from the library');
+  } finally {
+    await v.context.close();
+  }
 });

@@ -189,7 +189,7 @@ export async function openPage(browser, baseUrl, { viewport = { width: 1280, hei
     const text = msg.text();
     page.consoleErrors.push(text);
     if (/Content Security Policy/i.test(text)) page.problems.push(`CSP violation: ${text}`);
-    else if (!/Failed to load resource: the server responded with a status of (401|403|404|409|400|422|429)/.test(text)) {
+    else if (!/Failed to load resource: the server responded with a status of (401|403|404|409|410|400|422|429)/.test(text)) {
       page.problems.push(`console error: ${text}`);
     }
   });

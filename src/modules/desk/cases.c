@@ -11,7 +11,12 @@
  *   GET  /api/v1/regions/{region}/desk/cases?q=&policy_field=&municipality=&limit=&after=
  *   GET  /api/v1/regions/{region}/desk/cases/{id}
  *   PUT  /api/v1/regions/{region}/desk/cases/{id}                 the publishing desk edits
- *   POST /api/v1/regions/{region}/desk/cases/{id}/adopt           another municipality's desk */
+ *   POST /api/v1/regions/{region}/desk/cases/{id}/withdraw        the publishing desk withdraws it
+ *   POST /api/v1/regions/{region}/desk/cases/{id}/adopt           another municipality's desk
+ *
+ * A withdrawn case leaves the library: the list no longer shows it, adopting it is refused, and
+ * its page answers 410 with the desk's public reason to everyone but that desk, which still sees
+ * it whole. Withdrawal is final; the row and its adoptions stay for the record and the audit. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -30,7 +35,7 @@ const char *ky_desk_rev_like(struct ky_req *req, const char *s);
 #define CASE_COLS \
 	"SELECT c.id, c.title, c.summary, c.outcomes, c.kpis, c.contact_department, c.policy_field, c.published_at," \
 	" c.updated_at, m.slug, m.name, o.name, p.id, p.kind, rg.slug, rg.name, c.tenant_id," \
-	" (SELECT COUNT(*) FROM desk_case_adoptions x WHERE x.case_id = c.id)" \
+	" (SELECT COUNT(*) FROM desk_case_adoptions x WHERE x.case_id = c.id), c.withdrawn_at, c.withdrawn_reason" \
 	" FROM desk_cases c JOIN tenants m ON m.id = c.tenant_id JOIN tenants rg ON rg.id = c.region_id" \
 	" JOIN desk_proposals p ON p.id = c.proposal_id JOIN organizations o ON o.id = p.organization_id"
 
@@ -42,13 +47,19 @@ static json_t *jtext(struct ky_rows *r, int c)
 
 static json_t *case_json(struct ky_rows *r)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:{s:o, s:o}, s:o, s:{s:I, s:o}, s:{s:o, s:o}, s:I}",
-			 "id", (json_int_t)ky_rows_int(r, 0), "title", jtext(r, 1), "summary", jtext(r, 2), "outcomes",
-			 jtext(r, 3), "kpis", jtext(r, 4), "contact_department", jtext(r, 5), "policy_field", jtext(r, 6),
-			 "published_at", (json_int_t)ky_rows_int(r, 7), "updated_at", (json_int_t)ky_rows_int(r, 8),
-			 "municipality", "slug", jtext(r, 9), "name", jtext(r, 10), "business_name", jtext(r, 11), "proposal",
-			 "id", (json_int_t)ky_rows_int(r, 12), "kind", jtext(r, 13), "region", "slug", jtext(r, 14), "name",
-			 jtext(r, 15), "adoption_count", (json_int_t)ky_rows_int(r, 17));
+	json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:{s:o, s:o}, s:o, s:{s:I, s:o}, s:{s:o, s:o}, s:I}",
+			      "id", (json_int_t)ky_rows_int(r, 0), "title", jtext(r, 1), "summary", jtext(r, 2), "outcomes",
+			      jtext(r, 3), "kpis", jtext(r, 4), "contact_department", jtext(r, 5), "policy_field", jtext(r, 6),
+			      "published_at", (json_int_t)ky_rows_int(r, 7), "updated_at", (json_int_t)ky_rows_int(r, 8),
+			      "municipality", "slug", jtext(r, 9), "name", jtext(r, 10), "business_name", jtext(r, 11), "proposal",
+			      "id", (json_int_t)ky_rows_int(r, 12), "kind", jtext(r, 13), "region", "slug", jtext(r, 14), "name",
+			      jtext(r, 15), "adoption_count", (json_int_t)ky_rows_int(r, 17));
+	if (o)
+		json_object_set_new(o, "withdrawn",
+				    ky_rows_isnull(r, 18) ? json_null()
+							  : json_pack("{s:I, s:o}", "at", (json_int_t)ky_rows_int(r, 18), "reason",
+								      jtext(r, 19)));
+	return o;
 }
 
 static const struct ky_field case_fields[] = {
@@ -88,13 +99,24 @@ static void send_case(struct ky_req *req, struct ky_resp *resp, int64_t id, int 
 	}
 	json_t *o = NULL;
 	int64_t case_tid = 0;
+	const char *withdrawn = NULL; /* the public reason, when withdrawn */
 	if (ky_rows_next(r) == 1) {
 		o = case_json(r);
 		case_tid = ky_rows_int(r, 16);
+		if (!ky_rows_isnull(r, 18))
+			withdrawn = ky_arena_strdup(req->arena, ky_rows_text(r, 19));
 	}
 	ky_rows_free(r);
 	if (!o) {
 		ky_problem(req, resp, 404, "not_found", NULL, "その事例は見つかりません", "No such case");
+		return;
+	}
+	bool desk = ky_can_quiet(req, KY_ACT_DESK, case_tid);
+	if (withdrawn && !desk) {
+		json_decref(o);
+		ky_problem(req, resp, 410, "withdrawn", NULL,
+			   ky_arena_printf(req->arena, "この事例は取り下げられました（理由：%s）", withdrawn ? withdrawn : ""),
+			   ky_arena_printf(req->arena, "This case was withdrawn (reason: %s)", withdrawn ? withdrawn : ""));
 		return;
 	}
 	json_t *ad = json_array();
@@ -124,7 +146,7 @@ static void send_case(struct ky_req *req, struct ky_resp *resp, int64_t id, int 
 		ky_rows_free(r);
 	}
 	json_object_set_new(o, "adopt_as", as);
-	json_object_set_new(o, "can_edit", json_boolean(ky_can_quiet(req, KY_ACT_DESK, case_tid)));
+	json_object_set_new(o, "can_edit", json_boolean(desk));
 	ky_resp_json(req, resp, status, o);
 }
 
@@ -241,7 +263,8 @@ void ky_h_desk_cases(struct ky_req *req, struct ky_resp *resp)
 	struct ky_rows *r = NULL;
 	enum ky_err rc = KY_QUERY(
 		req->db,
-		CASE_COLS " WHERE c.region_id = ? AND c.id > ? AND (CAST(? AS TEXT) IS NULL OR c.policy_field = ?)"
+		CASE_COLS " WHERE c.region_id = ? AND c.id > ? AND c.withdrawn_at IS NULL"
+			  " AND (CAST(? AS TEXT) IS NULL OR c.policy_field = ?)"
 			  " AND (CAST(? AS TEXT) IS NULL OR m.slug = ?)"
 			  " AND (CAST(? AS TEXT) IS NULL OR LOWER(c.title) LIKE ? ESCAPE '\\' OR LOWER(c.summary) LIKE ? ESCAPE '\\'"
 			  " OR LOWER(c.outcomes) LIKE ? ESCAPE '\\' OR LOWER(c.kpis) LIKE ? ESCAPE '\\' OR LOWER(o.name) LIKE ? ESCAPE '\\')"
@@ -312,6 +335,49 @@ out:
 	json_decref(b);
 }
 
+/* POST /regions/{region}/desk/cases/{id}/withdraw {reason}: the publishing desk takes its case out
+ * of the library, saying why in public. */
+void ky_h_desk_case_withdraw(struct ky_req *req, struct ky_resp *resp)
+{
+	static const struct ky_field f[] = {{"reason", KY_FT_STRING, true, 10, 1000}};
+	int64_t cid, ctid, changes = 0;
+	if (!case_load(req, resp, &cid, &ctid))
+		return;
+	if (!ky_can(req, KY_ACT_DESK, ctid)) {
+		ky_deny(req, resp);
+		return;
+	}
+	json_t *b = ky_body_json(req, resp, f, KY_COUNT(f));
+	if (!b)
+		return;
+	const char *reason = ky_json_str(b, "reason");
+	if (!ky_desk_rev_filled(reason)) {
+		ky_desk_rev_bad(req, resp, "reason", "取り下げの理由を入力してください", "say why the case is withdrawn");
+		goto out;
+	}
+	if (ky_tx_begin(req, resp))
+		goto out;
+	int64_t now = ky_now_ms();
+	enum ky_err rc = KY_EXEC(req->db,
+				 "UPDATE desk_cases SET withdrawn_at = ?, withdrawn_reason = ?, updated_at = ?"
+				 " WHERE id = ? AND withdrawn_at IS NULL",
+				 &changes, KY_VINT(now), KY_VTEXT(reason), KY_VINT(now), KY_VINT(cid));
+	if (!rc && changes == 0) {
+		ky_db_rollback(req->db);
+		ky_problem(req, resp, 409, "already_withdrawn", NULL, "この事例はすでに取り下げています",
+			   "This case is already withdrawn");
+		goto out;
+	}
+	if (!rc)
+		rc = ky_desk_audit(req, "desk.case.withdraw", ctid, ky_arena_printf(req->arena, "desk_case#%" PRId64, cid),
+				   json_pack("{s:s}", "reason", reason), true);
+	if (!ky_tx_end(req, resp, rc))
+		goto out;
+	send_case(req, resp, cid, 200);
+out:
+	json_decref(b);
+}
+
 /* POST /regions/{region}/desk/cases/{id}/adopt {municipality, department}: a desk of another
  * municipality of the region adopts the case - a linked draft challenge in its list. */
 void ky_h_desk_case_adopt(struct ky_req *req, struct ky_resp *resp)
@@ -342,14 +408,22 @@ void ky_h_desk_case_adopt(struct ky_req *req, struct ky_resp *resp)
 	struct ky_rows *r = NULL;
 	const char *title = NULL, *summary = NULL, *outcomes = NULL, *dept = NULL, *field = NULL, *from = NULL;
 	enum ky_err rc = KY_QUERY(req->db,
-				  "SELECT c.title, c.summary, c.outcomes, c.contact_department, c.policy_field, m.name FROM desk_cases c"
+				  "SELECT c.title, c.summary, c.outcomes, c.contact_department, c.policy_field, m.name,"
+				  " CASE WHEN c.withdrawn_at IS NULL THEN 0 ELSE 1 END FROM desk_cases c"
 				  " JOIN tenants m ON m.id = c.tenant_id WHERE c.id = ?",
 				  &r, KY_VINT(cid));
 	if (rc) {
 		ky_problem_err(req, resp, rc);
 		goto out;
 	}
-	if (ky_rows_next(r) == 1) {
+	bool row = ky_rows_next(r) == 1;
+	if (row && ky_rows_int(r, 6)) {
+		ky_rows_free(r);
+		ky_problem(req, resp, 409, "withdrawn", NULL, "この事例は取り下げられたため、取り入れられません",
+			   "This case was withdrawn and cannot be adopted");
+		goto out;
+	}
+	if (row) {
 		title = ky_arena_strdup(req->arena, ky_rows_text(r, 0));
 		summary = ky_arena_strdup(req->arena, ky_rows_text(r, 1));
 		outcomes = ky_arena_strdup(req->arena, ky_rows_text(r, 2));

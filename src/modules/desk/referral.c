@@ -148,10 +148,12 @@ void ky_h_desk_referral_get(struct ky_req *req, struct ky_resp *resp)
 	json_object_set_new(o, "region_municipalities", targets);
 	json_t *cs = json_null();
 	if (KY_QUERY(req->db,
-		     "SELECT c.id, rg.slug FROM desk_cases c JOIN tenants rg ON rg.id = c.region_id WHERE c.proposal_id = ?", &r,
-		     KY_VINT(id)) == KY_OK) {
+		     "SELECT c.id, rg.slug, CASE WHEN c.withdrawn_at IS NULL THEN 0 ELSE 1 END FROM desk_cases c"
+		     " JOIN tenants rg ON rg.id = c.region_id WHERE c.proposal_id = ?",
+		     &r, KY_VINT(id)) == KY_OK) {
 		if (ky_rows_next(r) == 1)
-			cs = json_pack("{s:I, s:o}", "id", (json_int_t)ky_rows_int(r, 0), "region", jtext(r, 1));
+			cs = json_pack("{s:I, s:o, s:b}", "id", (json_int_t)ky_rows_int(r, 0), "region", jtext(r, 1), "withdrawn",
+				       ky_rows_int(r, 2) != 0);
 		ky_rows_free(r);
 	}
 	json_object_set_new(o, "case", cs);

@@ -21,6 +21,7 @@ void ky_h_desk_referral(struct ky_req *, struct ky_resp *);
 void ky_h_desk_referral_consult(struct ky_req *, struct ky_resp *);
 void ky_h_desk_case_create(struct ky_req *, struct ky_resp *);
 void ky_h_desk_cases(struct ky_req *, struct ky_resp *);
+void ky_h_desk_case_withdraw(struct ky_req *, struct ky_resp *);
 void ky_h_desk_case(struct ky_req *, struct ky_resp *);
 void ky_h_desk_case_update(struct ky_req *, struct ky_resp *);
 void ky_h_desk_case_adopt(struct ky_req *, struct ky_resp *);
@@ -47,6 +48,7 @@ const struct ky_route ky_desk_reverse_routes[] = {
 	{"GET", "/api/v1/regions/{slug}/desk/cases", ky_h_desk_cases, 0},
 	{"GET", "/api/v1/regions/{slug}/desk/cases/{id}", ky_h_desk_case, 0},
 	{"PUT", "/api/v1/regions/{slug}/desk/cases/{id}", ky_h_desk_case_update, KY_R_AUTH},
+	{"POST", "/api/v1/regions/{slug}/desk/cases/{id}/withdraw", ky_h_desk_case_withdraw, KY_R_AUTH},
 	{"POST", "/api/v1/regions/{slug}/desk/cases/{id}/adopt", ky_h_desk_case_adopt, KY_R_AUTH},
 };
 const size_t ky_desk_reverse_nroutes = sizeof(ky_desk_reverse_routes) / sizeof(ky_desk_reverse_routes[0]);

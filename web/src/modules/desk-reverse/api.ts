@@ -91,6 +91,8 @@ export interface Case {
   adoptions?: { municipality: Muni; adopted_at: number }[];
   adopt_as?: Muni[];
   can_edit?: boolean;
+  /** set once the publishing desk withdrew the case (only that desk still sees the page) */
+  withdrawn?: { at: number; reason: string } | null;
 }
 
 /** The end (23:59:59 JST) of a yyyy-mm-dd day, in Unix ms; NaN when empty. */

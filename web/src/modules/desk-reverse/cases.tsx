@@ -85,11 +85,26 @@ export function CaseDetailPage({ params }: { params: Params }) {
   useTitle(c.data?.title ?? t('desk-reverse.cases.title'));
   if (c.loading && !c.data) return <Loading />;
   if (c.error?.status === 404) return <NotFound />;
+  if (c.error?.status === 410)
+    return (
+      <>
+        <PageHeading>{t('desk-reverse.cases.withdrawnTitle')}</PageHeading>
+        <p class="notice notice-info">{c.error.message}</p>
+        <p>
+          <a href={`/r/${region}/desk/cases`}>{t('desk-reverse.cases.back')}</a>
+        </p>
+      </>
+    );
   if (c.error || !c.data) return <ErrorBox>{c.error?.message}</ErrorBox>;
   const d = c.data;
   return (
     <>
       <PageHeading>{d.title}</PageHeading>
+      {d.withdrawn && (
+        <p class="notice notice-info">
+          {t('desk-reverse.cases.withdrawnNotice', { reason: d.withdrawn.reason })} (<Time ms={d.withdrawn.at} />)
+        </p>
+      )}
       <dl class="facts">
         <div>
           <dt>{t('desk-reverse.cases.municipality')}</dt>
@@ -149,7 +164,8 @@ export function CaseDetailPage({ params }: { params: Params }) {
       <p>
         <a href={`/m/${d.municipality.slug}/desk/proposals/${d.proposal.id}`}>{t('desk-reverse.cases.record')}</a>
       </p>
-      {(d.adopt_as?.length ?? 0) > 0 && <AdoptForm c={d} region={region} reload={c.reload} />}
+      {!d.withdrawn && (d.adopt_as?.length ?? 0) > 0 && <AdoptForm c={d} region={region} reload={c.reload} />}
+      {!d.withdrawn && d.can_edit && <WithdrawForm c={d} region={region} reload={c.reload} />}
       <p>
         <a href={`/r/${region}/desk/cases`}>{t('desk-reverse.cases.back')}</a>
       </p>
@@ -186,6 +202,32 @@ function AdoptForm({ c, region, reload }: { c: Case; region: string; reload: () 
         <SelectField form={form} idPrefix="dr-adopt" name="municipality" label={t('desk-reverse.cases.adoptMunicipality')} value={muni} onChange={setMuni} options={options.map((m) => ({ value: m.slug, label: m.name }))} />
         <Field form={form} idPrefix="dr-adopt" name="department" label={t('desk-reverse.cases.adoptDepartment')} value={dept} onInput={setDept} maxLength={100} />
         <SubmitButton form={form} label={t('desk-reverse.cases.adopt')} />
+      </form>
+    </section>
+  );
+}
+
+/** The publishing desk takes its case out of the library, with a public reason. Final. */
+function WithdrawForm({ c, region, reload }: { c: Case; region: string; reload: () => void }) {
+  const form = useForm();
+  const [reason, setReason] = useState('');
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!window.confirm(t('desk-reverse.cases.withdrawConfirm'))) return;
+    await form.run(async () => {
+      await api('POST', `${casesBase(region)}/${c.id}/withdraw`, { reason });
+      reload();
+      return t('desk-reverse.cases.withdrawn');
+    });
+  }
+  return (
+    <section class="panel" aria-labelledby="dr-withdraw">
+      <h2 id="dr-withdraw">{t('desk-reverse.cases.withdrawTitle')}</h2>
+      <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
+        <p>{t('desk-reverse.cases.withdrawLead')}</p>
+        <FormMessages form={form} idPrefix="dr-withdraw" />
+        <Field form={form} idPrefix="dr-withdraw" name="reason" label={t('desk-reverse.cases.withdrawReason')} value={reason} onInput={setReason} multiline rows={3} maxLength={1000} required />
+        <SubmitButton form={form} label={t('desk-reverse.cases.withdraw')} />
       </form>
     </section>
   );
