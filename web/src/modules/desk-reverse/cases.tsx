@@ -2,7 +2,7 @@
 // adopt form for another municipality's desk.
 import { useState } from 'preact/hooks';
 import { api, qs, type Page } from '../../api';
-import { ErrorBox, Field, FormMessages, Loading, PageHeading, SelectField, SubmitButton, Time, useForm, useTitle } from '../../components';
+import { ErrorBox, Field, FormMessages, Live, Loading, PageHeading, SelectField, SubmitButton, Time, useForm, useTitle } from '../../components';
 import { loadRegions } from '../../data';
 import { useAsync } from '../../hooks';
 import { t } from '../../i18n';
@@ -82,6 +82,8 @@ export function CaseDetailPage({ params }: { params: Params }) {
   const id = params.id ?? '';
   const me = useStore(meStore);
   const c = useAsync(() => api<Case>('GET', `${casesBase(region)}/${encodeURIComponent(id)}`), [region, id, me?.id]);
+  // A page-level announcement: the withdraw form that succeeded is gone once the case reloads.
+  const [msg, setMsg] = useState<string | null>(null);
   useTitle(c.data?.title ?? t('desk-reverse.cases.title'));
   if (c.loading && !c.data) return <Loading />;
   if (c.error?.status === 404) return <NotFound />;
@@ -100,6 +102,7 @@ export function CaseDetailPage({ params }: { params: Params }) {
   return (
     <>
       <PageHeading>{d.title}</PageHeading>
+      <Live message={msg} />
       {d.withdrawn && (
         <p class="notice notice-info">
           {t('desk-reverse.cases.withdrawnNotice', { reason: d.withdrawn.reason })} (<Time ms={d.withdrawn.at} />)
@@ -165,7 +168,16 @@ export function CaseDetailPage({ params }: { params: Params }) {
         <a href={`/m/${d.municipality.slug}/desk/proposals/${d.proposal.id}`}>{t('desk-reverse.cases.record')}</a>
       </p>
       {!d.withdrawn && (d.adopt_as?.length ?? 0) > 0 && <AdoptForm c={d} region={region} reload={c.reload} />}
-      {!d.withdrawn && d.can_edit && <WithdrawForm c={d} region={region} reload={c.reload} />}
+      {!d.withdrawn && d.can_edit && (
+        <WithdrawForm
+          c={d}
+          region={region}
+          done={(m) => {
+            setMsg(m);
+            c.reload();
+          }}
+        />
+      )}
       <p>
         <a href={`/r/${region}/desk/cases`}>{t('desk-reverse.cases.back')}</a>
       </p>
@@ -208,7 +220,7 @@ function AdoptForm({ c, region, reload }: { c: Case; region: string; reload: () 
 }
 
 /** The publishing desk takes its case out of the library, with a public reason. Final. */
-function WithdrawForm({ c, region, reload }: { c: Case; region: string; reload: () => void }) {
+function WithdrawForm({ c, region, done }: { c: Case; region: string; done: (message: string) => void }) {
   const form = useForm();
   const [reason, setReason] = useState('');
   async function submit(e: Event) {
@@ -216,8 +228,7 @@ function WithdrawForm({ c, region, reload }: { c: Case; region: string; reload: 
     if (!window.confirm(t('desk-reverse.cases.withdrawConfirm'))) return;
     await form.run(async () => {
       await api('POST', `${casesBase(region)}/${c.id}/withdraw`, { reason });
-      reload();
-      return t('desk-reverse.cases.withdrawn');
+      done(t('desk-reverse.cases.withdrawn'));
     });
   }
   return (
