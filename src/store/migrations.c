@@ -297,8 +297,13 @@ const struct ky_migration ky_migrations[] = {
 	 "ALTER TABLE desk_cases ADD COLUMN withdrawn_at BIGINT;\n"
 	 "ALTER TABLE desk_cases ADD COLUMN withdrawn_reason TEXT;\n",
 	 NULL, NULL},
+	/* KPI targets and actuals may be decimal (85.5 %, 3.2 km). SQLite stores a REAL in the BIGINT
+	 * columns as it is; PostgreSQL changes the column type. */
+	{19, "desk_kpi_decimal", "", NULL,
+	 "ALTER TABLE desk_kpis ALTER COLUMN target TYPE DOUBLE PRECISION;\n"
+	 "ALTER TABLE desk_kpi_actuals ALTER COLUMN actual TYPE DOUBLE PRECISION;\n"},
 	/* Version 9 was reserved for search, which needed no schema. Versions 14 (desk selection),
-	 * 15 (reverse proposals), 16 (opinion), 17 (list-version triggers) and 18 (case withdrawal)
-	 * are taken; the next migration is 19. */
+	 * 15 (reverse proposals), 16 (opinion), 17 (list-version triggers), 18 (case withdrawal) and
+	 * 19 (decimal KPIs) are taken; the next migration is 20. */
 };
 const int ky_migrations_count = (int)(sizeof(ky_migrations) / sizeof(ky_migrations[0]));

@@ -382,7 +382,11 @@ describe('agreement and monitoring', () => {
 		assertProblem(await as.biz.post(`${a}/kpis`, kpiOk), 403, 'forbidden');
 		const k1 = await as.desk.post(`${a}/kpis`, kpiOk);
 		assertStatus(k1, 201);
-		const k2 = (await as.desk.post(`${a}/kpis`, { name: '利用者満足度', unit: '%', target: 80 })).body;
+		// Figures may be decimal, with at most 3 decimals.
+		assertProblem(await as.desk.post(`${a}/kpis`, { ...kpiOk, target: 85.1234 }), 400, 'validation', { field: 'target' });
+		assertProblem(await as.desk.post(`${a}/kpis`, { ...kpiOk, target: '85' }), 400, 'validation', { field: 'target' });
+		const k2 = (await as.desk.post(`${a}/kpis`, { name: '利用者満足度', unit: '%', target: 85.5 })).body;
+		assert.equal(k2.target, 85.5);
 		// Before signing: only the parties and the implementer.
 		assertProblem(await as.anon.get(a), 404, 'not_found');
 		assertProblem(await as.resident.get(m), 404, 'not_found');
@@ -397,7 +401,7 @@ describe('agreement and monitoring', () => {
 		assert.ok(r.body.signed_at);
 		assertProblem(await as.anon.get(`${W}/proposals/${id}/agreement`), 404, 'not_found');
 		// Monitoring.
-		const rep = { period: '2026年度 第1四半期', period_end: start + 90 * 86400000, narrative: '利用者は順調に増えています。', actuals: [{ kpi_id: k1.body.id, actual: 950 }, { kpi_id: k2.id, actual: 85 }] };
+		const rep = { period: '2026年度 第1四半期', period_end: start + 90 * 86400000, narrative: '利用者は順調に増えています。', actuals: [{ kpi_id: k1.body.id, actual: 950 }, { kpi_id: k2.id, actual: 85.25 }] };
 		assertProblem(await as.desk.post(`${m}/reports`, rep), 409, 'wrong_stage');
 		assertProblem(await move(as.desk, id, { move: 'continue_monitoring', reason: '継続します。' }), 409, 'illegal_move');
 		assertStatus(await move(as.desk, id, { move: 'start_monitoring' }), 200);
@@ -421,6 +425,9 @@ describe('agreement and monitoring', () => {
 		assert.deepEqual(kp.actuals.map((x) => x.actual), [950, 1250]);
 		assert.equal(kp.latest, 1250);
 		assert.equal(kp.achieved, true);
+		const kd = r.body.kpis.find((k) => k.id === k2.id);
+		assert.deepEqual([kd.target, kd.latest, kd.achieved], [85.5, 85.25, false], 'decimal figures, compared as numbers');
+		assertProblem(await as.bus.post(`${m}/reports`, { ...rep, period: '端数', actuals: [{ kpi_id: k2.id, actual: 1.0001 }] }), 400, 'validation', { field: 'actuals' });
 		assert.equal(r.body.reports.length, 2);
 		assert.equal(r.body.liaison_meeting_count, 1);
 		assert.ok(!('liaison_meetings' in r.body), 'minutes are for the parties');

@@ -200,6 +200,8 @@ interface FieldProps {
   maxLength?: number;
   min?: number;
   max?: number;
+  /** for type="number": "any" allows decimals */
+  step?: string;
   multiline?: boolean;
   rows?: number;
 }
@@ -251,6 +253,7 @@ export function Field(p: FieldProps) {
           inputMode={p.inputMode}
           min={p.min}
           max={p.max}
+          step={p.step}
           onInput={(e) => p.onInput((e.currentTarget as HTMLInputElement).value)}
         />
       )}

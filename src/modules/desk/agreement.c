@@ -67,9 +67,10 @@ static json_t *kpis_json(struct ky_db *db, int64_t proposal_id)
 		return a;
 	while (ky_rows_next(r) == 1) {
 		json_t *dates = json_loads(ky_rows_text(r, 4), 0, NULL);
-		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)ky_rows_int(r, 0), "name",
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)ky_rows_int(r, 0), "name",
 						   ky_rows_text(r, 1), "unit", ky_rows_text(r, 2), "target",
-						   (json_int_t)ky_rows_int(r, 3), "reporting_dates", dates ? dates : json_array()));
+						   ky_desk_figure_json(ky_desk_rows_figure(r, 3)), "reporting_dates",
+						   dates ? dates : json_array()));
 	}
 	ky_rows_free(r);
 	return a;
@@ -179,10 +180,10 @@ json_t *ky_desk_agreement_public(struct ky_req *req, int64_t proposal_id)
 			k = json_object_get(byid, ky_arena_printf(req->arena, "%" PRId64, ky_rows_int(r, 0)));
 			if (!k)
 				continue;
-			json_object_set_new(k, "latest", json_integer(ky_rows_int(r, 1)));
+			double latest = ky_desk_rows_figure(r, 1);
+			json_object_set_new(k, "latest", ky_desk_figure_json(latest));
 			json_object_set_new(k, "latest_period", json_string(ky_rows_text(r, 2) ? ky_rows_text(r, 2) : ""));
-			json_object_set_new(k, "achieved",
-					    json_boolean(ky_rows_int(r, 1) >= json_integer_value(json_object_get(k, "target"))));
+			json_object_set_new(k, "achieved", json_boolean(latest >= json_number_value(json_object_get(k, "target"))));
 		}
 		ky_rows_free(r);
 	}
@@ -339,8 +340,10 @@ void ky_h_desk_kpi_create(struct ky_req *req, struct ky_resp *resp)
 	if (!ky_desk_sel_str(req, resp, b, "name", "name", 1, 200, true, &name) ||
 	    !ky_desk_sel_str(req, resp, b, "unit", "unit", 1, 40, true, &unit))
 		goto out;
-	if (!json_is_integer(target) || json_integer_value(target) < 0 || json_integer_value(target) > 1000000000000LL) {
-		ky_desk_sel_bad(req, resp, "target", "0 以上の整数で指定してください", "must be a non-negative integer");
+	double tv = 0;
+	if (!ky_desk_figure_ok(target, &tv)) {
+		ky_desk_sel_bad(req, resp, "target", "0 以上の数（小数は3桁まで）で指定してください",
+				"must be a non-negative number with at most 3 decimals");
 		goto out;
 	}
 	if (dates) {
@@ -368,9 +371,9 @@ void ky_h_desk_kpi_create(struct ky_req *req, struct ky_resp *resp)
 	if (!rc)
 		rc = KY_QUERY(req->db,
 			      "INSERT INTO desk_kpis (agreement_id, proposal_id, tenant_id, name, unit, target, reporting_dates, created_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      " VALUES (?, ?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?) RETURNING id",
 			      &r, KY_VINT(aid), KY_VINT(p.id), KY_VINT(tid), KY_VTEXT(name), KY_VTEXT(unit),
-			      KY_VINT(json_integer_value(target)), KY_VTEXT(dcopy), KY_VINT(now));
+			      KY_VTEXT(ky_desk_figure_text(req, tv)), KY_VTEXT(dcopy), KY_VINT(now));
 	if (!rc) {
 		if (ky_rows_next(r) == 1)
 			kid = ky_rows_int(r, 0);
@@ -378,15 +381,15 @@ void ky_h_desk_kpi_create(struct ky_req *req, struct ky_resp *resp)
 	}
 	if (!rc)
 		rc = ky_desk_audit(req, "desk.agreement.kpi", tid, ky_arena_printf(req->arena, "desk_proposal#%" PRId64, p.id),
-				   json_pack("{s:I, s:s, s:I, s:s}", "kpi", (json_int_t)kid, "name", name, "target",
-					     (json_int_t)json_integer_value(target), "unit", unit),
+				   json_pack("{s:I, s:s, s:o, s:s}", "kpi", (json_int_t)kid, "name", name, "target",
+					     ky_desk_figure_json(tv), "unit", unit),
 				   true);
 	if (!ky_tx_end(req, resp, rc))
 		goto out;
 	json_t *d = json_loads(dcopy, 0, NULL);
 	ky_resp_json(req, resp, 201,
-		     json_pack("{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)kid, "name", name, "unit", unit, "target",
-			       (json_int_t)json_integer_value(target), "reporting_dates", d ? d : json_array()));
+		     json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)kid, "name", name, "unit", unit, "target",
+			       ky_desk_figure_json(tv), "reporting_dates", d ? d : json_array()));
 out:
 	json_decref(b);
 }

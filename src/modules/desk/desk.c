@@ -3,6 +3,9 @@
 #include "modules/desk/desk.h"
 
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "modules/delib/delib.h"
@@ -286,4 +289,49 @@ enum ky_err ky_desk_audit(struct ky_req *req, const char *action, int64_t tid, c
 	enum ky_err rc = detail ? ky_audit(req, action, tid, target, detail, public_) : KY_ERR_NOMEM;
 	json_decref(detail);
 	return rc;
+}
+
+bool ky_desk_figure_ok(const json_t *v, double *out)
+{
+	if (!json_is_number(v))
+		return false;
+	double x = json_number_value(v);
+	if (!isfinite(x) || x < 0 || x > 1e12)
+		return false;
+	double scaled = x * 1000.0;
+	if (fabs(scaled - round(scaled)) > 1e-6)
+		return false; /* more than 3 decimals */
+	*out = round(scaled) / 1000.0;
+	return true;
+}
+
+json_t *ky_desk_figure_json(double v)
+{
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+double ky_desk_rows_figure(struct ky_rows *r, int col)
+{
+	const char *s = ky_rows_text(r, col);
+	return s ? strtod(s, NULL) : 0;
+}
+
+void ky_desk_figure_fmt(double v, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.3f", v);
+	char *e = buf + strlen(buf) - 1; /* drop trailing zeros and a trailing point */
+	while (e > buf && *e == '0')
+		*e-- = '\0';
+	if (e > buf && *e == '.')
+		*e = '\0';
+}
+
+const char *ky_desk_figure_text(struct ky_req *req, double v)
+{
+	char buf[64];
+	ky_desk_figure_fmt(v, buf, sizeof(buf));
+	const char *s = ky_arena_strdup(req->arena, buf);
+	return s ? s : "0";
 }

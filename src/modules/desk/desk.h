@@ -68,6 +68,17 @@ void ky_desk_problem_add(struct ky_req *req, struct ky_resp *resp, const char *k
 /* ky_audit() that steals detail (a new reference, NULL counts as out of memory). */
 enum ky_err ky_desk_audit(struct ky_req *req, const char *action, int64_t tid, const char *target, json_t *detail,
 			  bool public_);
+/* KPI figures (targets and actuals, agreement.c and monitoring.c): decimal numbers from 0 to
+ * 10^12 with at most 3 decimals, stored as DOUBLE PRECISION (PostgreSQL, migration 19) or a REAL
+ * where the value is not whole (SQLite keeps whole values as integers). */
+bool ky_desk_figure_ok(const json_t *v, double *out);
+/* JSON for a figure: an integer when whole, so whole figures read as before. */
+json_t *ky_desk_figure_json(double v);
+/* A column holding a figure. */
+double ky_desk_rows_figure(struct ky_rows *r, int col);
+/* Text for binding with CAST(? AS DOUBLE PRECISION) and for descriptions: "85.5", "400". */
+const char *ky_desk_figure_text(struct ky_req *req, double v);
+void ky_desk_figure_fmt(double v, char *buf, size_t n);
 /* Policy fields (challenges.c). */
 bool ky_desk_policy_field_ok(const char *s);
 const char *ky_desk_terms_version(void);

@@ -50,13 +50,13 @@ static json_t *monitoring_json(struct ky_req *req, const struct ky_desk_prop *p,
 			json_t *kpi = json_object_get(bykpi, ky_arena_printf(req->arena, "%" PRId64, ky_rows_int(r, 1)));
 			if (rep)
 				json_array_append_new(json_object_get(rep, "actuals"),
-						      json_pack("{s:I, s:I}", "kpi_id", (json_int_t)ky_rows_int(r, 1), "actual",
-								(json_int_t)ky_rows_int(r, 2)));
+						      json_pack("{s:I, s:o}", "kpi_id", (json_int_t)ky_rows_int(r, 1), "actual",
+								ky_desk_figure_json(ky_desk_rows_figure(r, 2))));
 			if (kpi)
 				json_array_append_new(json_object_get(kpi, "actuals"),
-						      json_pack("{s:I, s:s, s:I, s:I}", "report_id", (json_int_t)ky_rows_int(r, 0),
+						      json_pack("{s:I, s:s, s:I, s:o}", "report_id", (json_int_t)ky_rows_int(r, 0),
 								"period", ky_rows_text(r, 3), "period_end", (json_int_t)ky_rows_int(r, 4),
-								"actual", (json_int_t)ky_rows_int(r, 2)));
+								"actual", ky_desk_figure_json(ky_desk_rows_figure(r, 2))));
 		}
 		ky_rows_free(r);
 	}
@@ -66,7 +66,7 @@ static json_t *monitoring_json(struct ky_req *req, const struct ky_desk_prop *p,
 		size_t n = json_array_size(acts);
 		json_t *latest = n ? json_object_get(json_array_get(acts, n - 1), "actual") : NULL;
 		json_object_set_new(k, "latest", latest ? json_incref(latest) : json_null());
-		json_object_set_new(k, "achieved", latest ? json_boolean(json_integer_value(latest) >= json_integer_value(json_object_get(k, "target"))) : json_null());
+		json_object_set_new(k, "achieved", latest ? json_boolean(json_number_value(latest) >= json_number_value(json_object_get(k, "target"))) : json_null());
 		/* The next reporting date still ahead. */
 		json_t *next = json_null(), *d;
 		size_t j;
@@ -184,10 +184,11 @@ void ky_h_desk_report_create(struct ky_req *req, struct ky_resp *resp)
 		for (size_t j = 0; ok && j < i; j++)
 			if (json_integer_value(json_object_get(json_array_get(acts, j), "kpi_id")) == json_integer_value(kid))
 				ok = 0;
-		if (!json_is_object(x) || !ok || !json_is_integer(v) || json_integer_value(v) < 0) {
+		double av = 0;
+		if (!json_is_object(x) || !ok || !ky_desk_figure_ok(v, &av)) {
 			ky_desk_sel_bad(req, resp, "actuals",
-					ky_arena_printf(req->arena, "%zu 件目: この協定の kpi_id（重複なし）と 0 以上の整数 actual を指定してください", i + 1),
-					ky_arena_printf(req->arena, "item %zu: needs a kpi_id of this agreement (once) and a non-negative integer actual", i + 1));
+					ky_arena_printf(req->arena, "%zu 件目: この協定の kpi_id（重複なし）と 0 以上の数 actual（小数は3桁まで）を指定してください", i + 1),
+					ky_arena_printf(req->arena, "item %zu: needs a kpi_id of this agreement (once) and a non-negative actual with at most 3 decimals", i + 1));
 			goto out;
 		}
 	}
@@ -208,9 +209,13 @@ void ky_h_desk_report_create(struct ky_req *req, struct ky_resp *resp)
 	{
 		if (rc)
 			break;
-		rc = KY_EXEC(req->db, "INSERT INTO desk_kpi_actuals (report_id, kpi_id, tenant_id, actual) VALUES (?, ?, ?, ?)", NULL,
-			     KY_VINT(rid), KY_VINT(json_integer_value(json_object_get(x, "kpi_id"))), KY_VINT(tid),
-			     KY_VINT(json_integer_value(json_object_get(x, "actual"))));
+		double av = 0;
+		ky_desk_figure_ok(json_object_get(x, "actual"), &av); /* checked above */
+		rc = KY_EXEC(req->db,
+			     "INSERT INTO desk_kpi_actuals (report_id, kpi_id, tenant_id, actual)"
+			     " VALUES (?, ?, ?, CAST(? AS DOUBLE PRECISION))",
+			     NULL, KY_VINT(rid), KY_VINT(json_integer_value(json_object_get(x, "kpi_id"))), KY_VINT(tid),
+			     KY_VTEXT(ky_desk_figure_text(req, av)));
 	}
 	if (!rc)
 		rc = ky_desk_audit(req, "desk.monitoring.report", tid, ky_arena_printf(req->arena, "desk_proposal#%" PRId64, p.id),

@@ -123,23 +123,25 @@ static json_t *milestones(struct ky_db *db, int64_t pid, int64_t now)
 	json_array_foreach(kpis, i, k)
 	{
 		int64_t kid = json_integer_value(json_object_get(k, "id"));
-		int64_t latest = -1;
+		double latest = -1;
 		struct ky_rows *r = NULL;
 		if (KY_QUERY(db,
 			     "SELECT a.actual FROM desk_kpi_actuals a JOIN desk_reports rp ON rp.id = a.report_id WHERE a.kpi_id = ?"
 			     " ORDER BY rp.period_end DESC, rp.id DESC LIMIT 1",
 			     &r, KY_VINT(kid)) == KY_OK) {
 			if (ky_rows_next(r) == 1)
-				latest = ky_rows_int(r, 0);
+				latest = ky_desk_rows_figure(r, 0);
 			ky_rows_free(r);
 		}
-		int64_t target = json_integer_value(json_object_get(k, "target"));
+		double target = json_number_value(json_object_get(k, "target"));
 		const char *unit = json_string_value(json_object_get(k, "unit"));
-		char desc[600];
+		char desc[600], ts[64], ls[64];
+		ky_desk_figure_fmt(target, ts, sizeof(ts));
+		ky_desk_figure_fmt(latest, ls, sizeof(ls));
 		if (latest >= 0)
-			snprintf(desc, sizeof(desc), "目標 %" PRId64 " %s／直近の実績 %" PRId64 " %s", target, unit, latest, unit);
+			snprintf(desc, sizeof(desc), "目標 %s %s／直近の実績 %s %s", ts, unit, ls, unit);
 		else
-			snprintf(desc, sizeof(desc), "目標 %" PRId64 " %s／実績の報告はまだありません", target, unit);
+			snprintf(desc, sizeof(desc), "目標 %s %s／実績の報告はまだありません", ts, unit);
 		json_t *dates = json_object_get(k, "reporting_dates");
 		size_t nd = json_array_size(dates);
 		for (size_t j = 0; j < (nd ? nd : 1); j++) {

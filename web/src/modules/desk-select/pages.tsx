@@ -835,7 +835,7 @@ function AgreementEdit({ slug, id, a, onDone }: { slug: string; id: string; a: A
         <FormMessages form={kform} idPrefix="kpi" />
         <Field form={kform} idPrefix="kpi" name="name" label={t('desk-select.agr.kpiName')} value={kname} onInput={setKname} required />
         <Field form={kform} idPrefix="kpi" name="unit" label={t('desk-select.agr.kpiUnit')} value={kunit} onInput={setKunit} required />
-        <Field form={kform} idPrefix="kpi" name="target" label={t('desk-select.agr.kpiTarget')} type="number" inputMode="numeric" value={ktarget} onInput={setKtarget} required />
+        <Field form={kform} idPrefix="kpi" name="target" label={t('desk-select.agr.kpiTarget')} type="number" inputMode="decimal" step="any" min={0} value={ktarget} onInput={setKtarget} required />
         <Field form={kform} idPrefix="kpi" name="reporting_dates" label={t('desk-select.agr.kpiDates')} value={kdates} onInput={setKdates} multiline rows={3} />
         <SubmitButton form={kform} label={t('desk-select.agr.addKpi')} variant="secondary" />
       </form>
@@ -995,7 +995,7 @@ function ReportForm({ slug, id, kpis, onDone }: { slug: string; id: string; kpis
         <Field form={form} idPrefix="rep" name="period_end" label={t('desk-select.mon.periodEnd')} type="date" value={end} onInput={setEnd} required />
         <Field form={form} idPrefix="rep" name="narrative" label={t('desk-select.mon.narrative')} value={narrative} onInput={setNarrative} multiline />
         {kpis.map((k) => (
-          <Field key={k.id} form={form} idPrefix="rep" name={`actual${k.id}`} label={t('desk-select.mon.actual', { name: k.name, unit: k.unit })} type="number" inputMode="numeric" value={vals[k.id] ?? ''} onInput={(v) => setVals({ ...vals, [k.id]: v })} />
+          <Field key={k.id} form={form} idPrefix="rep" name={`actual${k.id}`} label={t('desk-select.mon.actual', { name: k.name, unit: k.unit })} type="number" inputMode="decimal" step="any" min={0} value={vals[k.id] ?? ''} onInput={(v) => setVals({ ...vals, [k.id]: v })} />
         ))}
         <input type="hidden" name="actuals" id="rep-actuals" />
         <SubmitButton form={form} label={t('desk-select.mon.report')} />
